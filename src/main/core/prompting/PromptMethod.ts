@@ -1,0 +1,44 @@
+import type { Item, MethodConfig, MethodName } from '../../../shared/domain';
+
+/**
+ * What a prompting method produces for one item: everything the backend needs, nothing it must guess.
+ *
+ * - `completion`: raw text continuation. `prefix` is the part shared by every item of the run (URIAL's
+ *   preamble + examples); `text` starts with `prefix`. The backend tokenizes `prefix` once and reuses
+ *   its KV state across items.
+ * - `chat`: messages rendered by the model's own chat template (or `chatTemplate` override) in the backend.
+ *
+ * `stop` strings are matched in *text space* by the backend (token-level stop triggers miss strings that
+ * contain a space with SentencePiece vocabularies, DESIGN §3). The output is cut before the stop.
+ */
+export type PromptSpec =
+  | {
+      kind: 'completion';
+      text: string;
+      prefix: string;
+      stop: string[];
+      clean: CleanRule;
+    }
+  | {
+      kind: 'chat';
+      system?: string;
+      user: string;
+      chatTemplate?: string;
+      stop: string[];
+      clean: CleanRule;
+    };
+
+/** How the stored `output` is derived from `output_raw` (the raw text is always kept). */
+export type CleanRule = 'none' | 'urial';
+
+export interface PromptMethod {
+  name: MethodName;
+  /** Checks the config once per run (e.g. reads and validates the URIAL file); throws a clear error. */
+  prepare(config: MethodConfig): PreparedMethod;
+}
+
+export interface PreparedMethod {
+  build(item: Item): PromptSpec;
+  /** Identity of what shaped the prompt (file path + sha256, template text…), stored with the run. */
+  describe(): Record<string, string>;
+}
