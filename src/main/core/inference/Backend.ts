@@ -1,13 +1,28 @@
-import type { BackendConfig, FinishReason, SamplerConfig } from '../../../shared/domain';
+import type { FinishReason, SamplerConfig } from '../../../shared/domain';
 import type { PromptSpec } from '../prompting/PromptMethod';
 
-/** A loaded model that can generate. One implementation per file under inference/ (llama/, openai/ later). */
+/**
+ * A loaded model that can generate. One implementation per folder under inference/
+ * (llama/ in-process; an OpenAI-compatible server comes later behind the same interface).
+ */
 export interface Backend {
   readonly name: string;
   /** Library / server versions, stored with every run for reproducibility. */
   versions(): Record<string, string>;
+  /** Token count of a prompt as this backend will feed it (used to size the context). */
+  countPromptTokens(prompt: PromptSpec): number;
   /**
-   * Generate one completion. Never throws for a per-item failure: that becomes finishReason "error".
+   * (Re)creates the generation context: `contextSize` tokens per sequence, `parallel` sequences.
+   * Throws a clear error when it does not fit in memory; the model stays loaded.
+   */
+  configure(options: { contextSize: number; parallel: number }): Promise<void>;
+  /**
+   * Evaluates a prefix shared by many prompts once, so that every sequence starts from its KV state
+   * instead of paying for it per item (URIAL's ~1k-token preamble).
+   */
+  primePrefix(prefix: string): Promise<{ evaluatedTokens: number }>;
+  /**
+   * Generates one completion. Never throws for a per-item failure: that becomes finishReason "error".
    * `signal` aborts: the partial output is returned with finishReason "aborted".
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
@@ -22,9 +37,9 @@ export interface GenerateRequest {
 }
 
 export interface GenerateResult {
-  /** The exact prompt text the model saw (chat template applied). */
+  /** The exact prompt text the model saw (chat template applied, special tokens written out). */
   promptText: string;
-  /** Model output up to (not including) the stop string. */
+  /** Model output, cut before the stop string when one fired. */
   text: string;
   finishReason: FinishReason;
   error?: string;
@@ -33,9 +48,4 @@ export interface GenerateResult {
   evaluatedPromptTokens: number;
   outputTokens: number;
   wallMs: number;
-}
-
-export interface LoadOptions extends BackendConfig {
-  modelPath: string;
-  onProgress?: (fraction: number) => void;
 }

@@ -1,0 +1,254 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, SamplerConfig, Subset } from '../../shared/domain';
+import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
+import { sha256File } from '../core/files/sha256File';
+import { defaultThreads, getLlamaRuntime, inspectGguf, LlamaBackend } from '../core/inference';
+import { getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../core/prompting';
+import { BackendPool } from '../core/runs/BackendPool';
+import { executeRun } from '../core/runs/executeRun';
+import { openStore, type Store } from '../store/openStore';
+import type { DatasetRecord } from '../store/DatasetRepo';
+import type { RunRecord } from '../store/RunRepo';
+import { APP_VERSION } from './appVersion';
+import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from './defaults';
+import { exportRows, type ExportRow } from './exportRows';
+import { storePort } from './storePort';
+
+export interface WorkbenchOptions {
+  /** Folder of the SQLite store and app data. */
+  dataDir: string;
+  /** The app's resources/ folder (our own prompt files, sample data). */
+  resourcesDir: string;
+  /** Folder of the official URIAL prompt files, for English URIAL without an explicit prompt file. */
+  urialOfficialDir?: string;
+}
+
+export interface CreateRunRequest {
+  model: string;
+  method: MethodName;
+  dataset: string;
+  promptFile?: string;
+  promptLang?: string;
+  systemPrompt?: string;
+  chatTemplate?: string;
+  template?: string;
+  subset?: Subset;
+  sampler?: Partial<SamplerConfig>;
+  backend?: Partial<BackendConfig>;
+  name?: string;
+}
+
+/**
+ * The application's use cases, independent of any transport: the CLI calls it today, the Electron IPC
+ * and HTTP adapters call the same methods.
+ */
+export class Workbench {
+  readonly store: Store;
+  readonly #pool = new BackendPool((key, onProgress) => LlamaBackend.load({ ...key, onProgress }));
+  readonly #prompting: PromptMethodOptions;
+
+  constructor(readonly options: WorkbenchOptions) {
+    this.store = openStore(join(options.dataDir, 'workbench.sqlite'));
+    this.#prompting = { urialDirs: { resourcesDir: options.resourcesDir, officialDir: options.urialOfficialDir } };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.release();
+    this.store.close();
+  }
+
+  // MODELS
+
+  async addModel(path: string) {
+    const absolute = resolve(path);
+    const llama = await getLlamaRuntime('cpu');
+    const { summary, fileInfo } = await inspectGguf(absolute, llama);
+    return this.store.models.upsert({
+      path: absolute,
+      name: basename(absolute).replace(/\.gguf$/i, ''),
+      sha256: await sha256File(absolute),
+      sizeBytes: summary.sizeBytes,
+      architecture: summary.architecture,
+      parameterCount: summary.parameterCount,
+      quantization: summary.quantization,
+      trainContextSize: summary.trainContextSize,
+      chatTemplate: summary.chatTemplate,
+      runnable: summary.runnable,
+      metadata: {
+        generalName: summary.name,
+        ggufVersion: fileInfo.version,
+        tensorCount: summary.tensorCount,
+        tokenizer: summary.tokenizerModel,
+      },
+    });
+  }
+
+  /** A model by id, or by path (added on the fly when new). */
+  async resolveModel(ref: string) {
+    if (/^\d+$/.test(ref)) {
+      const model = this.store.models.get(Number(ref));
+      if (!model) throw new Error(`No model with id ${ref}. List them with "models list".`);
+      return model;
+    }
+    return this.store.models.byPath(resolve(ref)) ?? (await this.addModel(ref));
+  }
+
+  // DATASETS
+
+  async importDataset(
+    file: string,
+    options: { lang: string; name?: string; mapping?: FieldMapping; delimiter?: string; parallelWith?: string },
+  ): Promise<DatasetRecord> {
+    const { format, items } = readDatasetFile(file, { mapping: options.mapping, delimiter: options.delimiter });
+    const partner = options.parallelWith ? this.resolveDataset(options.parallelWith) : undefined;
+    const group = partner ? (partner.parallelGroup ?? `group-${partner.id}`) : null;
+    const dataset = this.store.datasets.insert(
+      {
+        name: options.name ?? basename(file).replace(/\.[^.]+$/, ''),
+        lang: options.lang,
+        sourcePath: resolve(file),
+        sourceSha256: await sha256File(file),
+        format,
+        parallelGroup: group,
+      },
+      items,
+    );
+    if (partner && !partner.parallelGroup) this.store.datasets.link([partner.id], group!);
+    return dataset;
+  }
+
+  resolveDataset(ref: string): DatasetRecord {
+    const dataset = /^\d+$/.test(ref) ? this.store.datasets.get(Number(ref)) : this.store.datasets.byName(ref);
+    if (!dataset) throw new Error(`No dataset "${ref}" (by id or name). List them with "datasets list".`);
+    return dataset;
+  }
+
+  // RUNS
+
+  async createRun(request: CreateRunRequest): Promise<RunRecord> {
+    const model = await this.resolveModel(request.model);
+    if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
+    const dataset = this.resolveDataset(request.dataset);
+    const method = this.#methodConfig(request, dataset);
+    // Prepared once here so a bad prompt file or template fails at creation, not mid-run.
+    const described = getPromptMethod(method.method, this.#prompting).prepare(method).describe();
+    const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
+    if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
+    const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...request.sampler };
+    const backend: BackendConfig = { ...DEFAULT_BACKEND, threads: await defaultThreads(), ...request.backend };
+    return this.store.runs.insert({
+      name: request.name ?? `${model.name} · ${method.method}${method.promptLang ? `(${method.promptLang})` : ''} · ${dataset.name}`,
+      kind: 'generate',
+      modelId: model.id,
+      datasetId: dataset.id,
+      config: { modelId: model.id, datasetId: dataset.id, subset: request.subset ?? {}, method, sampler, backend },
+      method: { ...described, method: method.method },
+      environment: this.#environment(),
+      status: 'pending',
+      itemIds: selection.items.map((i) => i.id),
+    });
+  }
+
+  /** A batch: the cross product of models × methods × datasets, one run each. */
+  async createBatch(request: Omit<CreateRunRequest, 'model' | 'method' | 'dataset'> & { models: string[]; methods: MethodName[]; datasets: string[] }) {
+    const runs: RunRecord[] = [];
+    for (const model of request.models)
+      for (const method of request.methods)
+        for (const dataset of request.datasets) runs.push(await this.createRun({ ...request, model, method, dataset }));
+    return runs;
+  }
+
+  /** Starts or resumes a run in this process; resolves with the final status (paused/cancelled on `signal`). */
+  startRun(
+    runId: number,
+    options: { signal?: AbortSignal; onProgress?: (p: RunProgress) => void; onModelLoad?: (fraction: number) => void } = {},
+  ): Promise<RunStatus> {
+    return executeRun(runId, { store: storePort(this.store), pool: this.#pool, prompting: this.#prompting, ...options });
+  }
+
+  runStatus(runId: number) {
+    const run = this.store.runs.get(runId);
+    if (!run) throw new Error(`No run with id ${runId}. List them with "runs list".`);
+    return { run, finishReasons: this.store.generations.countByFinishReason(runId) };
+  }
+
+  // GENERATIONS
+
+  /** Outputs made elsewhere (Just-Eval output format) become a dataset plus an imported run. */
+  async importGenerations(file: string, options: { lang: string; name?: string }): Promise<RunRecord> {
+    const { items, outputs } = readGenerationsFile(file);
+    const name = options.name ?? basename(file).replace(/\.[^.]+$/, '');
+    const sha = await sha256File(file);
+    const db = this.store.db;
+    // Dataset, run and generations together, or nothing.
+    return db.transaction(() => {
+      const dataset = this.store.datasets.insert(
+        { name: `${name} (instructions)`, lang: options.lang, sourcePath: resolve(file), sourceSha256: sha, format: 'generations' },
+        items,
+      );
+      const generators = [...new Set([...outputs.values()].map((o) => o.generator ?? 'unknown'))];
+      const run = this.store.runs.insert({
+        name,
+        kind: 'imported',
+        modelId: null,
+        datasetId: dataset.id,
+        config: null,
+        method: { method: 'imported', source: resolve(file), sourceSha256: sha, generators: generators.join(', ') },
+        environment: this.#environment(),
+        status: 'done',
+        itemIds: items.map((i) => i.id),
+      });
+      this.store.generations.insertMany(
+        items.map((item) => {
+          const out = outputs.get(item.id)!;
+          const prompt = typeof out.extra.model_input === 'string' ? out.extra.model_input : '';
+          return {
+            runId: run.id,
+            itemId: item.id,
+            prompt,
+            outputRaw: out.output,
+            output: out.output,
+            finishReason: 'stop' as const,
+            error: null,
+            promptTokens: 0,
+            evaluatedPromptTokens: 0,
+            outputTokens: 0,
+            wallMs: 0,
+            tokensPerSecond: 0,
+            seed: 0,
+            generator: out.generator,
+            extra: out.extra,
+          };
+        }),
+      );
+      return this.store.runs.get(run.id)!;
+    })();
+  }
+
+  exportGenerations(runId: number): ExportRow[] {
+    return exportRows(this.store, runId);
+  }
+
+  // HELPERS
+
+  #methodConfig(request: CreateRunRequest, dataset: DatasetRecord): MethodConfig {
+    const method: MethodConfig = { method: request.method };
+    if (request.method === 'urial') {
+      // The prompt language is independent of the dataset's (English URIAL on French items is a study arm).
+      method.promptLang = request.promptLang ?? dataset.lang;
+      method.promptFile = request.promptFile
+        ? resolve(request.promptFile)
+        : resolveUrialPromptFile(method.promptLang, this.#prompting.urialDirs!);
+      if (!existsSync(method.promptFile)) throw new Error(`URIAL prompt file not found: ${method.promptFile}`);
+    }
+    if (request.systemPrompt) method.systemPrompt = request.systemPrompt;
+    if (request.chatTemplate) method.chatTemplate = request.chatTemplate;
+    if (request.template) method.template = request.template;
+    return method;
+  }
+
+  #environment(): Record<string, string> {
+    return { app: APP_VERSION, node: process.version, platform: `${process.platform}-${process.arch}` };
+  }
+}

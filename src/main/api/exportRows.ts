@@ -1,0 +1,88 @@
+import type { Store } from '../store/openStore';
+
+/**
+ * One exported generation. Field names are a contract with outside scripts (issue: "generations export"):
+ * add fields, never rename or remove them.
+ */
+export interface ExportRow {
+  run_id: number;
+  item_id: string;
+  lang: string;
+  dataset: string;
+  instruction: string;
+  category: string | null;
+  task_types: string[] | null;
+  method: string;
+  prompt_lang: string | null;
+  prompt_file: string | null;
+  prompt_sha256: string | null;
+  model: string | null;
+  model_sha256: string | null;
+  generator: string | null;
+  prompt: string;
+  output_raw: string;
+  output: string;
+  finish_reason: string;
+  error: string | null;
+  prompt_tokens: number;
+  evaluated_prompt_tokens: number;
+  output_tokens: number;
+  wall_ms: number;
+  tokens_per_second: number;
+  seed: number;
+  sampler: Record<string, unknown> | null;
+  environment: Record<string, string>;
+  annotations: { annotator: string; labels: string[]; note: string | null }[];
+  judgements: { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }[];
+  extra: Record<string, unknown>;
+}
+
+export function exportRows(store: Store, runId: number): ExportRow[] {
+  const run = store.runs.get(runId);
+  if (!run) throw new Error(`No run with id ${runId}. List them with "runs list".`);
+  const dataset = store.datasets.get(run.datasetId)!;
+  const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
+  const items = new Map(store.datasets.items(run.datasetId).map((i) => [i.id, i]));
+  const annotations = store.db.prepare<[number], { annotator: string; labels_json: string; note: string | null }>(
+    'SELECT annotator, labels_json, note FROM annotations WHERE generation_id = ? ORDER BY id',
+  );
+  const judgements = store.db.prepare<
+    [number],
+    { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }
+  >('SELECT aspect, score, rationale, judge, rubric_version, repeat FROM judgements WHERE generation_id = ? ORDER BY id');
+  return store.generations.forRun(runId).map((g) => {
+    const item = items.get(g.itemId);
+    return {
+      run_id: run.id,
+      item_id: g.itemId,
+      lang: dataset.lang,
+      dataset: dataset.name,
+      instruction: item?.instruction ?? '',
+      category: item?.category ?? null,
+      task_types: item?.taskTypes ?? null,
+      method: run.method.method ?? 'unknown',
+      prompt_lang: run.config?.method.promptLang ?? null,
+      prompt_file: run.method.promptFile ?? null,
+      prompt_sha256: run.method.promptSha256 ?? null,
+      model: model?.name ?? null,
+      model_sha256: model?.sha256 ?? null,
+      generator: g.generator ?? model?.name ?? null,
+      prompt: g.prompt,
+      output_raw: g.outputRaw,
+      output: g.output,
+      finish_reason: g.finishReason,
+      error: g.error,
+      prompt_tokens: g.promptTokens,
+      evaluated_prompt_tokens: g.evaluatedPromptTokens,
+      output_tokens: g.outputTokens,
+      wall_ms: g.wallMs,
+      tokens_per_second: g.tokensPerSecond,
+      seed: g.seed,
+      sampler: run.config ? { ...run.config.sampler, seed: g.seed } : null,
+      environment: run.environment,
+      annotations: annotations.all(g.id).map((a) => ({ annotator: a.annotator, labels: JSON.parse(a.labels_json) as string[], note: a.note })),
+      judgements: judgements.all(g.id),
+      extra: g.extra,
+    };
+  });
+}

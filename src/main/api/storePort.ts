@@ -1,0 +1,25 @@
+import type { RunStorePort } from '../core/runs/RunStorePort';
+import type { Store } from '../store/openStore';
+
+/** Adapts the SQLite store to the run queue's port. */
+export function storePort(store: Store): RunStorePort {
+  return {
+    getRun: (runId) => store.runs.get(runId),
+    plannedItems: (runId) => {
+      const run = store.runs.get(runId);
+      if (!run) return [];
+      const ids = store.runs.itemIds(runId);
+      const byId = new Map(store.datasets.items(run.datasetId, ids).map((item) => [item.id, item]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+    finishedItemIds: (runId) => store.generations.finishedItemIds(runId),
+    modelPath: (modelId) => {
+      const model = store.models.get(modelId);
+      if (!model) throw new Error(`Model ${modelId} is not in the library any more. Add it again with "models add".`);
+      return model.path;
+    },
+    saveGeneration: (generation) => store.generations.insert(generation),
+    setStatus: (runId, status, error) => store.runs.setStatus(runId, status, error ?? null),
+    recordEnvironment: (runId, environment) => store.runs.mergeEnvironment(runId, environment),
+  };
+}

@@ -1,0 +1,47 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { RunProgress } from '../shared/domain';
+
+export interface ProgressReporter {
+  loading(fraction: number): void;
+  update(progress: RunProgress): void;
+  stop(): void;
+}
+
+/** A live bar on a terminal; on a pipe or in a log, one plain line per ~5% so logs stay readable. */
+export function createProgressReporter(name: string, total: number, done: number, stream = process.stderr): ProgressReporter {
+  if (stream.isTTY) {
+    const bar = new SingleBar(
+      { format: `${name} |{bar}| {value}/{total} · {tps} tok/s · ETA {eta_text}`, hideCursor: true, stream },
+      Presets.shades_classic,
+    );
+    bar.start(total, done, { tps: '–', eta_text: '…' });
+    return {
+      loading: () => {},
+      update: (p) => bar.update(p.done, { tps: p.tokensPerSecond.toFixed(1), eta_text: formatEta(p.etaSeconds) }),
+      stop: () => bar.stop(),
+    };
+  }
+  const step = Math.max(1, Math.round(total / 20));
+  let lastLoad = -1;
+  let lastDone = -1;
+  return {
+    loading: (f) => {
+      const pct = Math.floor(f * 100);
+      if (pct === 100 && lastLoad < 100) stream.write(`model loaded\n`);
+      lastLoad = pct;
+    },
+    update: (p) => {
+      if (p.done === lastDone || (p.done % step !== 0 && p.done !== p.total)) return;
+      lastDone = p.done;
+      stream.write(`progress ${p.done}/${p.total} · ${p.tokensPerSecond.toFixed(1)} tok/s · ETA ${formatEta(p.etaSeconds)}\n`);
+    },
+    stop: () => {},
+  };
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds == null) return '…';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

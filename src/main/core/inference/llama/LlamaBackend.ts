@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  getModuleVersion,
+  resolvableChatWrapperTypeNames,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type ResolvableChatWrapperTypeName,
+  type Token,
+} from 'node-llama-cpp';
+import type { SamplerConfig } from '../../../../shared/domain';
+import type { PromptSpec } from '../../prompting/PromptMethod';
+import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
+import { errorText, inspectGguf, ModelFileError } from './inspectGguf';
+import { getLlamaRuntime } from './getLlamaRuntime';
+import { TextStopper } from './TextStopper';
+
+export interface LlamaLoadOptions {
+  modelPath: string;
+  gpu: 'auto' | 'cpu';
+  /** Explicit: node-llama-cpp's default (4) is 500× slower on a 2-core machine (DESIGN §3). */
+  threads: number;
+  onProgress?: (fraction: number) => void;
+}
+
+
+/** The in-process llama.cpp backend. This folder is the only place that imports node-llama-cpp. */
+export class LlamaBackend implements Backend {
+  readonly name = 'llama.cpp';
+  #context: LlamaContext | null = null;
+  #free: LlamaContextSequence[] = [];
+  #waiting: ((seq: LlamaContextSequence) => void)[] = [];
+  #chatWrappers = new Map<string, ChatWrapper>();
+  #prefixTokens = new Map<string, Token[]>();
+
+  private constructor(
+    readonly llama: Llama,
+    readonly model: LlamaModel,
+    readonly threads: number,
+    readonly libraryVersion: string,
+  ) {}
+
+  static async load(options: LlamaLoadOptions): Promise<LlamaBackend> {
+    const llama = await getLlamaRuntime(options.gpu);
+    const { summary } = await inspectGguf(options.modelPath, llama);
+    if (!summary.runnable) {
+      throw new ModelFileError(options.modelPath, 'vocab-only GGUF (a tokenizer without weights): it cannot generate. Pick a full model file.');
+    }
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({
+        modelPath: options.modelPath,
+        gpuLayers: options.gpu === 'cpu' ? 0 : 'auto',
+        onLoadProgress: options.onProgress,
+      });
+    } catch (err) {
+      throw new ModelFileError(options.modelPath, `llama.cpp could not load it: ${memoryHint(errorText(err))}`);
+    }
+    return new LlamaBackend(llama, model, options.threads, (await getModuleVersion()) ?? 'unknown');
+  }
+
+  versions(): Record<string, string> {
+    return {
+      backend: 'llama.cpp (node-llama-cpp)',
+      'node-llama-cpp': this.libraryVersion,
+      'llama.cpp': this.llama.llamaCppRelease.release,
+      gpu: String(this.llama.gpu),
+    };
+  }
+
+  get trainContextSize(): number {
+    return this.model.trainContextSize;
+  }
+
+  countPromptTokens(prompt: PromptSpec): number {
+    return this.#promptTokens(prompt).tokens.length;
+  }
+
+  async configure({ contextSize, parallel }: { contextSize: number; parallel: number }): Promise<void> {
+    if (
+      this.#context &&
+      this.#context.contextSize >= contextSize &&
+      this.#context.totalSequences === parallel &&
+      this.#free.length === parallel
+    )
+      return;
+    await this.#disposeContext();
+    try {
+      this.#context = await this.model.createContext({
+        contextSize,
+        sequences: parallel,
+        threads: this.threads,
+        // Deterministic outputs across runs matter more here than the last few % of speed.
+        flashAttention: false,
+      });
+    } catch (err) {
+      throw new Error(
+        `Cannot create a context of ${contextSize} tokens × ${parallel} sequence(s) for ${this.model.filename ?? 'the model'}: ${memoryHint(errorText(err))}`,
+      );
+    }
+    this.#free = Array.from({ length: parallel }, () => this.#context!.getSequence());
+  }
+
+  async primePrefix(prefix: string): Promise<{ evaluatedTokens: number }> {
+    const context = this.#requireContext();
+    if (prefix.length === 0) return { evaluatedTokens: 0 };
+    const prefixTokens = this.#tokenizePrefix(prefix);
+    const sequences = await Promise.all(Array.from({ length: context.totalSequences }, () => this.#acquire()));
+    try {
+      const [first, ...rest] = sequences;
+      const evaluated = await reuseOrEvaluate(first!, prefixTokens);
+      if (rest.length === 0 || evaluated === 0) return { evaluatedTokens: evaluated };
+      // Copy the first sequence's KV state into the others through a state file, so N parallel sequences
+      // pay for the preamble once instead of N times. Sequences that already hold it are left alone.
+      const stale = rest.filter((s) => s.compareContextTokens(prefixTokens).firstDifferentIndex < prefixTokens.length);
+      if (stale.length > 0) {
+        const file = join(tmpdir(), `align-prefix-${randomUUID()}.bin`);
+        try {
+          await first!.saveStateToFile(file);
+          for (const seq of stale) await seq.loadStateFromFile(file, { acceptRisk: true });
+        } finally {
+          await rm(file, { force: true });
+        }
+      }
+      return { evaluatedTokens: evaluated };
+    } finally {
+      for (const s of sequences) this.#release(s);
+    }
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const started = performance.now();
+    const { tokens, promptText, stops } = this.#promptTokens(request.prompt);
+    const sequence = await this.#acquire();
+    let evaluatedPromptTokens = 0;
+    const output: Token[] = [];
+    let text = '';
+    try {
+      const room = sequence.contextSize - tokens.length;
+      if (room < 1) {
+        return this.#result(started, promptText, '', 'error', tokens.length, 0, 0, {
+          error: `The prompt has ${tokens.length} tokens but the context holds ${sequence.contextSize}. Raise the context size or shorten the prompt.`,
+        });
+      }
+      const maxTokens = Math.min(request.sampler.maxTokens, room);
+      const start = await alignSequence(sequence, tokens);
+      evaluatedPromptTokens = tokens.length - start;
+      const stopper = new TextStopper([...request.prompt.stop, ...stops]);
+      const iterator = sequence.evaluate(tokens.slice(start), {
+        ...samplerOptions(request.sampler),
+        repeatPenalty: repeatPenalty(request.sampler, tokens, output),
+        // Never shift the context silently: the run settings promised this much room.
+        contextShift: { strategy: 'eraseBeginning', size: 0 },
+      });
+      let finish: GenerateResult['finishReason'] = 'max-tokens';
+      for await (const token of iterator) {
+        if (request.signal?.aborted) {
+          finish = 'aborted';
+          break;
+        }
+        if (this.model.isEogToken(token)) {
+          finish = 'eos';
+          break;
+        }
+        output.push(token);
+        text = this.model.detokenize(output);
+        const stopAt = stopper.check(text);
+        if (stopAt !== -1) {
+          text = text.slice(0, stopAt);
+          finish = 'stop';
+          break;
+        }
+        request.onText?.(text);
+        if (output.length >= maxTokens) break;
+      }
+      if (finish === 'max-tokens' && output.length < maxTokens) finish = request.signal?.aborted ? 'aborted' : 'eos';
+      return this.#result(started, promptText, text, finish, tokens.length, evaluatedPromptTokens, output.length);
+    } catch (err) {
+      if (request.signal?.aborted)
+        return this.#result(started, promptText, text, 'aborted', tokens.length, evaluatedPromptTokens, output.length);
+      return this.#result(started, promptText, text, 'error', tokens.length, evaluatedPromptTokens, output.length, {
+        error: errorText(err),
+      });
+    } finally {
+      this.#release(sequence);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.#disposeContext();
+    await this.model.dispose();
+  }
+
+  // HELPERS
+
+  #result(
+    started: number,
+    promptText: string,
+    text: string,
+    finishReason: GenerateResult['finishReason'],
+    promptTokens: number,
+    evaluatedPromptTokens: number,
+    outputTokens: number,
+    extra: { error?: string } = {},
+  ): GenerateResult {
+    return {
+      promptText,
+      text,
+      finishReason,
+      promptTokens,
+      evaluatedPromptTokens,
+      outputTokens,
+      wallMs: performance.now() - started,
+      ...extra,
+    };
+  }
+
+  #promptTokens(prompt: PromptSpec): { tokens: Token[]; promptText: string; stops: string[] } {
+    if (prompt.kind === 'completion') {
+      // The shared prefix is tokenized on its own and the rest appended, so every item's token sequence
+      // starts with exactly the same tokens and the KV cache of the prefix can be reused.
+      const prefixTokens = this.#tokenizePrefix(prompt.prefix);
+      const rest = prompt.text.slice(prompt.prefix.length);
+      const restTokens =
+        rest.length === 0 ? [] : this.model.tokenize(rest, false, prompt.prefix.length > 0 ? 'trimLeadingSpace' : undefined);
+      // The stored prompt is the method's exact text; the BOS token the backend adds is not text.
+      return { tokens: [...prefixTokens, ...restTokens], promptText: prompt.text, stops: [] };
+    }
+    const wrapper = this.#chatWrapper(prompt.chatTemplate);
+    const history: ChatHistoryItem[] = [];
+    if (prompt.system) history.push({ type: 'system', text: prompt.system });
+    history.push({ type: 'user', text: prompt.user }, { type: 'model', response: [] });
+    const state = wrapper.generateContextState({ chatHistory: history });
+    const tokens = state.contextText.tokenize(this.model.tokenizer);
+    const stops = state.stopGenerationTriggers
+      .map((trigger) => this.model.detokenize(trigger.tokenize(this.model.tokenizer), true))
+      .filter((s) => s.length > 0);
+    return { tokens, promptText: this.model.detokenize(tokens, true), stops };
+  }
+
+  #tokenizePrefix(prefix: string): Token[] {
+    let tokens = this.#prefixTokens.get(prefix);
+    if (!tokens) {
+      tokens = this.model.tokenize(prefix, false);
+      const bos = this.model.tokens.bos;
+      if (bos != null && this.model.tokens.shouldPrependBosToken) tokens = [bos, ...tokens];
+      this.#prefixTokens.set(prefix, tokens);
+    }
+    return tokens;
+  }
+
+  #chatWrapper(name: string | undefined): ChatWrapper {
+    const key = name ?? 'auto';
+    let wrapper = this.#chatWrappers.get(key);
+    if (!wrapper) {
+      // node-llama-cpp would quietly fall back to the model's template for an unknown name: refuse instead.
+      if (name && !(resolvableChatWrapperTypeNames as readonly string[]).includes(name))
+        throw new Error(`Unknown chat template "${name}". Known names: ${resolvableChatWrapperTypeNames.join(', ')}.`);
+      wrapper = resolveChatWrapper(this.model, { type: (name ?? 'auto') as ResolvableChatWrapperTypeName });
+      this.#chatWrappers.set(key, wrapper);
+    }
+    return wrapper;
+  }
+
+  #requireContext(): LlamaContext {
+    if (!this.#context) throw new Error('LlamaBackend.configure() must be called before generating.');
+    return this.#context;
+  }
+
+  #acquire(): Promise<LlamaContextSequence> {
+    this.#requireContext();
+    const seq = this.#free.pop();
+    if (seq) return Promise.resolve(seq);
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(seq: LlamaContextSequence): void {
+    const next = this.#waiting.shift();
+    if (next) next(seq);
+    else this.#free.push(seq);
+  }
+
+  async #disposeContext(): Promise<void> {
+    const context = this.#context;
+    this.#context = null;
+    this.#free = [];
+    if (context) await context.dispose();
+  }
+}
+
+/**
+ * Erases what differs between the sequence's KV state and `tokens`; returns the index from which
+ * `tokens` must still be evaluated. At least one token is always evaluated, to get fresh logits.
+ */
+async function alignSequence(sequence: LlamaContextSequence, tokens: Token[]): Promise<number> {
+  let start = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
+  if (start < 0) start = 0;
+  if (start < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start, end: sequence.nextTokenIndex }]);
+  return start;
+}
+
+async function reuseOrEvaluate(sequence: LlamaContextSequence, tokens: Token[]): Promise<number> {
+  const same = sequence.compareContextTokens(tokens).firstDifferentIndex;
+  if (same >= tokens.length && sequence.nextTokenIndex === tokens.length) return 0;
+  if (same < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: same, end: sequence.nextTokenIndex }]);
+  await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(same));
+  return tokens.length - same;
+}
+
+function samplerOptions(sampler: SamplerConfig) {
+  return {
+    temperature: sampler.temperature,
+    topK: sampler.topK,
+    topP: sampler.topP,
+    minP: sampler.minP,
+    seed: sampler.seed,
+  };
+}
+
+/**
+ * The repeat penalty looks at a window of the last tokens (prompt + output). The URIAL authors' HF/vLLM
+ * penalty covers the whole prompt and output: window "all" replicates that exactly.
+ */
+function repeatPenalty(sampler: SamplerConfig, prompt: Token[], output: Token[]) {
+  if (sampler.repeatPenalty === 1) return undefined;
+  const window = sampler.repeatPenaltyWindow;
+  const maxPunishTokens = window === 'all' ? prompt.length + sampler.maxTokens : window;
+  return {
+    penalty: sampler.repeatPenalty,
+    maxPunishTokens,
+    punishTokens: () => {
+      const all = output.length === 0 ? prompt : prompt.concat(output);
+      return window === 'all' ? all : all.slice(-window);
+    },
+  };
+}
+
+function memoryHint(message: string): string {
+  if (/memory|VRAM|alloc|too large/i.test(message))
+    return `${message}. It does not fit in memory: use a smaller quantization, a smaller context size, fewer parallel sequences, or force CPU.`;
+  return message;
+}

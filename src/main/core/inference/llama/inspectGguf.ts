@@ -1,0 +1,106 @@
+import { open, stat } from 'node:fs/promises';
+import { GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from 'node-llama-cpp';
+
+/** What the GGUF header says, read without loading weights. */
+export interface GgufSummary {
+  sizeBytes: number;
+  architecture: string | null;
+  name: string | null;
+  parameterCount: number | null;
+  quantization: string | null;
+  trainContextSize: number | null;
+  chatTemplate: string | null;
+  tokenizerModel: string | null;
+  tensorCount: number;
+  /** False for vocab-only files (a tokenizer without weights): they cannot generate. */
+  runnable: boolean;
+}
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+const GGUF_MAGIC = 'GGUF';
+
+
+/**
+ * Checks that `path` is a complete GGUF file and summarises its metadata.
+ * Refuses, with a message saying what to do: a missing file, a non-GGUF file, a truncated file.
+ * `llama` is needed only for tensor sizes (the truncation check); metadata alone needs no native code.
+ */
+export async function inspectGguf(path: string, llama: Llama): Promise<{ summary: GgufSummary; fileInfo: GgufFileInfo }> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new ModelFileError(path, 'file not found. Check the path, or re-add the model if it was moved.');
+  if (!st.isFile()) throw new ModelFileError(path, 'not a regular file.');
+  const head = Buffer.alloc(4);
+  const fh = await open(path, 'r');
+  try {
+    await fh.read(head, 0, 4, 0);
+  } finally {
+    await fh.close();
+  }
+  if (head.toString('latin1') !== GGUF_MAGIC) {
+    throw new ModelFileError(
+      path,
+      'not a GGUF file (the first bytes are not "GGUF"). Convert the model to GGUF (llama.cpp convert_hf_to_gguf.py) or download a .gguf build.',
+    );
+  }
+  let fileInfo: GgufFileInfo;
+  try {
+    fileInfo = await readGgufFileInfo(path, { readTensorInfo: true });
+  } catch (err) {
+    throw new ModelFileError(path, `the GGUF header cannot be read (${errorText(err)}). The file is probably truncated or corrupt: download it again.`);
+  }
+  const tensors = fileInfo.fullTensorInfo ?? fileInfo.tensorInfo ?? [];
+  let parameterCount: number | null = null;
+  if (tensors.length > 0) {
+    const insights = await GgufInsights.from(fileInfo, llama);
+    parameterCount = insights.totalParameters;
+    // Tensor data starts at the first tensor's file offset minus its relative offset; the file must hold
+    // all tensor bytes after it. Padding between tensors only makes the real end later, so this never
+    // refuses a complete file.
+    const first = tensors[0]!;
+    const dataStart = Number(first.fileOffset) - Number(first.offset);
+    const needed = dataStart + insights.modelSize;
+    if (st.size < needed) {
+      throw new ModelFileError(
+        path,
+        `truncated: the header describes ${needed.toLocaleString('en')} bytes of tensors but the file has ${st.size.toLocaleString('en')}. Download it again.`,
+      );
+    }
+  }
+  const md = fileInfo.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
+  const general = md.general ?? {};
+  const tokenizer = (md.tokenizer ?? {}) as Record<string, unknown>;
+  const architecture = typeof general.architecture === 'string' ? general.architecture : null;
+  const archMeta = architecture ? (md[architecture] ?? {}) : {};
+  const fileType = typeof general.file_type === 'number' ? general.file_type : null;
+  return {
+    fileInfo,
+    summary: {
+      sizeBytes: st.size,
+      architecture,
+      name: typeof general.name === 'string' ? general.name : null,
+      parameterCount,
+      quantization: fileType == null ? null : (GgufFileType[fileType]?.replace(/^MOSTLY_/, '') ?? `file type ${fileType}`),
+      trainContextSize: typeof archMeta.context_length === 'number' ? archMeta.context_length : null,
+      chatTemplate: typeof tokenizer.chat_template === 'string' ? tokenizer.chat_template : null,
+      tokenizerModel:
+        typeof (tokenizer.ggml as Record<string, unknown> | undefined)?.model === 'string'
+          ? ((tokenizer.ggml as Record<string, unknown>).model as string)
+          : null,
+      tensorCount: tensors.length,
+      runnable: tensors.length > 0,
+    },
+  };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

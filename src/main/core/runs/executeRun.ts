@@ -1,0 +1,155 @@
+import type { Item, RunProgress, RunStatus } from '../../../shared/domain';
+import type { Backend } from '../inference/Backend';
+import { cleanOutput, getPromptMethod, type PromptMethodOptions, type PromptSpec } from '../prompting';
+import type { BackendPool } from './BackendPool';
+import { itemSeed } from './itemSeed';
+import type { RunStorePort } from './RunStorePort';
+
+/** Why a run was stopped from outside. A stop is not an error: the run becomes paused or cancelled. */
+export type StopReason = 'pause' | 'cancel';
+
+export interface ExecuteRunOptions {
+  store: RunStorePort;
+  pool: BackendPool;
+  prompting?: PromptMethodOptions;
+  /** Abort with reason "pause" (resumable) or "cancel". */
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+  onModelLoad?: (fraction: number) => void;
+}
+
+/**
+ * Executes the items of a run that have no finished generation yet, committing each generation as soon
+ * as it finishes. Calling it again after a crash, a pause or a failure continues exactly where it stopped.
+ * Returns the final status; failures become the run's status and error, they are not thrown.
+ */
+export async function executeRun(runId: number, options: ExecuteRunOptions): Promise<RunStatus> {
+  const { store, signal } = options;
+  const run = store.getRun(runId);
+  if (!run) throw new Error(`Run ${runId} does not exist.`);
+  if (!run.config) throw new Error(`Run ${runId} holds imported outputs: there is nothing to generate.`);
+  const config = run.config;
+
+  const finished = store.finishedItemIds(runId);
+  const todo = store.plannedItems(runId).filter((item) => !finished.has(item.id));
+  if (todo.length === 0) {
+    store.setStatus(runId, 'done');
+    return 'done';
+  }
+  store.setStatus(runId, 'running');
+
+  let backend: Backend;
+  let prompts: PromptSpec[];
+  try {
+    const method = getPromptMethod(config.method.method, options.prompting).prepare(config.method);
+    prompts = todo.map((item) => method.build(item));
+    backend = await options.pool.acquire(
+      { modelPath: store.modelPath(config.modelId), gpu: config.backend.gpu, threads: config.backend.threads },
+      options.onModelLoad ?? (() => {}),
+    );
+    const contextSize = resolveContextSize(config.backend.contextSize, backend, prompts, config.sampler.maxTokens);
+    await backend.configure({ contextSize, parallel: config.backend.parallel });
+    const prefix = sharedPrefix(prompts);
+    const primed = prefix ? await backend.primePrefix(prefix) : { evaluatedTokens: 0 };
+    store.recordEnvironment(runId, {
+      ...backend.versions(),
+      contextSize: String(contextSize),
+      prefixTokensEvaluatedAtStart: String(primed.evaluatedTokens),
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    store.setStatus(runId, 'failed', message);
+    return 'failed';
+  }
+
+  const progress = new ProgressMeter(runId, run.total, run.total - todo.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!signal?.aborted && next < todo.length) {
+      const index = next++;
+      const item = todo[index]!;
+      const prompt = prompts[index]!;
+      const seed = itemSeed(config.sampler.seed, item.id);
+      const result = await backend.generate({ prompt, sampler: { ...config.sampler, seed }, signal });
+      // A stopped item is dropped, not stored half-done: resume generates it again from scratch.
+      if (result.finishReason === 'aborted') return;
+      store.saveGeneration({
+        runId,
+        itemId: item.id,
+        prompt: result.promptText,
+        outputRaw: result.text,
+        output: cleanOutput(result.text, prompt.clean),
+        finishReason: result.finishReason,
+        error: result.error ?? null,
+        promptTokens: result.promptTokens,
+        evaluatedPromptTokens: result.evaluatedPromptTokens,
+        outputTokens: result.outputTokens,
+        wallMs: result.wallMs,
+        tokensPerSecond: result.wallMs > 0 ? (result.outputTokens * 1000) / result.wallMs : 0,
+        seed,
+      });
+      options.onProgress?.(progress.add(result.outputTokens));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, config.backend.parallel) }, worker));
+
+  const status: RunStatus = signal?.aborted ? (signal.reason === 'cancel' ? 'cancelled' : 'paused') : 'done';
+  store.setStatus(runId, status);
+  options.onProgress?.(progress.finish(status));
+  return status;
+}
+
+/** The part of every prompt that is identical (URIAL's preamble), if all prompts declare the same prefix. */
+function sharedPrefix(prompts: PromptSpec[]): string | null {
+  const first = prompts[0];
+  if (!first || first.kind !== 'completion' || first.prefix.length === 0) return null;
+  return prompts.every((p) => p.kind === 'completion' && p.prefix === first.prefix) ? first.prefix : null;
+}
+
+/** "auto": the longest prompt plus the output budget, so no item is ever cut by a context shift. */
+function resolveContextSize(
+  requested: number | 'auto',
+  backend: Backend,
+  prompts: PromptSpec[],
+  maxTokens: number,
+): number {
+  if (requested !== 'auto') return requested;
+  const longest = Math.max(...prompts.map((p) => backend.countPromptTokens(p)));
+  return longest + maxTokens + 8;
+}
+
+class ProgressMeter {
+  #started = performance.now();
+  #tokens = 0;
+  #doneHere = 0;
+
+  constructor(
+    readonly runId: number,
+    readonly total: number,
+    private done: number,
+  ) {}
+
+  add(outputTokens: number): RunProgress {
+    this.#tokens += outputTokens;
+    this.#doneHere++;
+    this.done++;
+    return this.snapshot('running');
+  }
+
+  finish(status: RunStatus): RunProgress {
+    return this.snapshot(status);
+  }
+
+  snapshot(status: RunStatus): RunProgress {
+    const seconds = (performance.now() - this.#started) / 1000;
+    const perItem = this.#doneHere > 0 ? seconds / this.#doneHere : null;
+    return {
+      runId: this.runId,
+      done: this.done,
+      total: this.total,
+      tokensPerSecond: seconds > 0 ? this.#tokens / seconds : 0,
+      etaSeconds: perItem == null ? null : perItem * (this.total - this.done),
+      status,
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import type Database from 'better-sqlite3';
+import type { Run, RunConfig, RunStatus } from '../../shared/domain';
+import { nowIso } from './time';
+
+export interface NewRun {
+  name: string;
+  kind: Run['kind'];
+  modelId: number | null;
+  datasetId: number;
+  config: RunConfig | null;
+  method: Record<string, string>;
+  environment: Record<string, string>;
+  status: RunStatus;
+  itemIds: string[];
+}
+
+interface RunRow {
+  id: number;
+  name: string;
+  kind: Run['kind'];
+  model_id: number | null;
+  dataset_id: number;
+  config_json: string | null;
+  method_json: string;
+  environment_json: string;
+  status: RunStatus;
+  error: string | null;
+  total: number;
+  created_at: string;
+  done: number;
+}
+
+export type RunRecord = Run & { modelId: number | null; datasetId: number; method: Record<string, string> };
+
+const SELECT_RUN = `SELECT r.*, (SELECT count(*) FROM generations g WHERE g.run_id = r.id) AS done FROM runs r`;
+
+export class RunRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Creates the run and freezes its item list, in one transaction. */
+  insert(run: NewRun): RunRecord {
+    const addItem = this.db.prepare('INSERT INTO run_items (run_id, position, item_id) VALUES (?, ?, ?)');
+    return this.db.transaction(() => {
+      const now = nowIso();
+      const { id } = this.db
+        .prepare<unknown[], { id: number }>(
+          `INSERT INTO runs (name, kind, model_id, dataset_id, config_json, method_json, environment_json, status, total,
+             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        )
+        .get(
+          run.name,
+          run.kind,
+          run.modelId,
+          run.datasetId,
+          run.config ? JSON.stringify(run.config) : null,
+          JSON.stringify(run.method),
+          JSON.stringify(run.environment),
+          run.status,
+          run.itemIds.length,
+          now,
+          now,
+        )!;
+      run.itemIds.forEach((itemId, position) => addItem.run(id, position, itemId));
+      return this.get(id)!;
+    })();
+  }
+
+  get(id: number): RunRecord | undefined {
+    const row = this.db.prepare<[number], RunRow>(`${SELECT_RUN} WHERE r.id = ?`).get(id);
+    return row && toRun(row);
+  }
+
+  list(): RunRecord[] {
+    return this.db.prepare<[], RunRow>(`${SELECT_RUN} ORDER BY r.id`).all().map(toRun);
+  }
+
+  setStatus(id: number, status: RunStatus, error: string | null = null): void {
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, nowIso(), id);
+  }
+
+  /** Records what the run was actually executed with (library versions, resolved context size…). */
+  mergeEnvironment(id: number, extra: Record<string, string>): void {
+    const run = this.get(id);
+    if (!run) return;
+    this.db
+      .prepare('UPDATE runs SET environment_json = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify({ ...run.environment, ...extra }), nowIso(), id);
+  }
+
+  /** The run's planned item ids, in order. */
+  itemIds(id: number): string[] {
+    return this.db
+      .prepare<[number], { item_id: string }>('SELECT item_id FROM run_items WHERE run_id = ? ORDER BY position')
+      .all(id)
+      .map((r) => r.item_id);
+  }
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    modelId: r.model_id,
+    datasetId: r.dataset_id,
+    config: r.config_json ? (JSON.parse(r.config_json) as RunConfig) : null,
+    method: JSON.parse(r.method_json) as Record<string, string>,
+    environment: JSON.parse(r.environment_json) as Record<string, string>,
+    status: r.status,
+    error: r.error,
+    total: r.total,
+    done: r.done,
+    createdAt: r.created_at,
+  };
+}

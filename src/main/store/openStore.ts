@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+import { resolveSqliteNativeBinding } from './nativeBinding';
+import { DatasetRepo } from './DatasetRepo';
+import { GenerationRepo } from './GenerationRepo';
+import { ModelRepo } from './ModelRepo';
+import { RunRepo } from './RunRepo';
+
+export interface Store {
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly models: ModelRepo;
+  readonly datasets: DatasetRepo;
+  readonly runs: RunRepo;
+  readonly generations: GenerationRepo;
+  close(): void;
+}
+
+/** Opens (creating if needed) the SQLite store at `path` (":memory:" for tests) and migrates it. */
+export function openStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { nativeBinding: resolveSqliteNativeBinding() });
+  // WAL: readers never block the writer, and a commit survives the process being killed.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return {
+    db,
+    path,
+    models: new ModelRepo(db),
+    datasets: new DatasetRepo(db),
+    runs: new RunRepo(db),
+    generations: new GenerationRepo(db),
+    close: () => db.close(),
+  };
+}
+
