@@ -1,0 +1,16 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { REPO } from './paths';
+
+const CLI = ['--import', 'tsx', 'src/main/cli.ts'];
+
+/** Runs the real CLI (as `npm run -s cli` does) and returns its exit code and output. */
+export function cli(args: string[]): { code: number; stdout: string; stderr: string; lastLine: string } {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  const stdout = r.stdout ?? '';
+  const lines = stdout.trim().split('\n');
+  return { code: r.status ?? -1, stdout, stderr: r.stderr ?? '', lastLine: lines[lines.length - 1] ?? '' };
+}
+
+export function cliBackground(args: string[]): ChildProcess {
+  return spawn(process.execPath, [...CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+}
