@@ -5,14 +5,14 @@
  *
  * Exit codes: 0 ok · 1 failed (bad input, failed run) · 2 usage error · 130 interrupted (run paused, resumable).
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { METHODS, type MethodName, type RunProgress, type Subset } from '../shared/domain';
 import { readIdList } from './core/datasets';
 import { Workbench } from './api/Workbench';
 import { formatExport } from './api/formatExport';
-import { defaultDataDir, RESOURCES_DIR, urialOfficialDir } from './paths';
+import { APP_ROOT, defaultDataDir, RESOURCES_DIR, urialOfficialDir } from './paths';
 import { createProgressReporter } from './cliProgress';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -256,6 +256,46 @@ generations
       writeFileSync(o.out, text);
       console.error(`wrote ${o.out}`);
     } else process.stdout.write(text);
+  });
+
+// DEMO
+
+program
+  .command('demo')
+  .description('the whole loop on the built-in EN/FR/ES sample: zero-shot and URIAL runs, then one item side by side')
+  .option('--model <file>', 'a GGUF base model (default: ../shared/models/stories260K.gguf when present)')
+  .option('--max-tokens <n>', 'new tokens per item', int('--max-tokens'), 64)
+  .action(async (o: { model?: string; maxTokens: number }) => {
+    const modelPath = o.model ?? join(APP_ROOT, '..', 'shared', 'models', 'stories260K.gguf');
+    if (!existsSync(modelPath)) throw new UsageError(`No model at ${modelPath}. Pass one: npm run demo -- --model <file.gguf>`);
+    const w = wb();
+    const model = await w.resolveModel(modelPath);
+    const langs = ['en', 'fr', 'es'];
+    for (const [i, lang] of langs.entries()) {
+      const name = `sample-${lang}`;
+      if (!w.store.datasets.byName(name))
+        await w.importDataset(join(RESOURCES_DIR, 'datasets', `sample.${lang}.jsonl`), {
+          lang,
+          name,
+          parallelWith: i > 0 ? 'sample-en' : undefined,
+        });
+    }
+    const methods: MethodName[] = w.options.urialOfficialDir ? ['zero-shot', 'urial'] : ['zero-shot'];
+    if (!w.options.urialOfficialDir) console.log('(URIAL skipped for English: set ALIGN_URIAL_DIR to the official URIAL prompt folder)');
+    const created = [];
+    for (const lang of langs)
+      for (const method of methods)
+        created.push(await w.createRun({ model: String(model.id), method, dataset: `sample-${lang}`, sampler: { maxTokens: o.maxTokens } }));
+    for (const run of created) {
+      const code = await runInForeground(run.id);
+      if (code !== EXIT.ok) return void (process.exitCode = code);
+    }
+    console.log('\nItem 1 side by side:');
+    for (const run of created) {
+      const row = w.exportGenerations(run.id).find((r) => r.item_id === '1');
+      console.log(`\n[${run.name}]\n> ${row?.instruction}\n${(row?.output ?? '').slice(0, 300)}`);
+    }
+    console.log(`\nExport one: npm run -s cli -- generations export --run ${created[0]!.id} --format csv --out run.csv`);
   });
 
 // HELPERS

@@ -15,6 +15,8 @@ import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from './defaults';
 import { exportRows, type ExportRow } from './exportRows';
 import { storePort } from './storePort';
 
+const TINY_MODEL_PARAMS = 50_000_000;
+
 export interface WorkbenchOptions {
   /** Folder of the SQLite store and app data. */
   dataDir: string;
@@ -136,7 +138,9 @@ export class Workbench {
     const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
     if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
     const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...request.sampler };
-    const backend: BackendConfig = { ...DEFAULT_BACKEND, threads: await defaultThreads(), ...request.backend };
+    // Tiny models gain nothing from more threads, and ggml's spinning threads lose badly to any other load.
+    const threads = (model.parameterCount ?? Infinity) < TINY_MODEL_PARAMS ? 1 : await defaultThreads();
+    const backend: BackendConfig = { ...DEFAULT_BACKEND, threads, ...request.backend };
     return this.store.runs.insert({
       name: request.name ?? `${model.name} · ${method.method}${method.promptLang ? `(${method.promptLang})` : ''} · ${dataset.name}`,
       kind: 'generate',
