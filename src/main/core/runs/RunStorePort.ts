@@ -1,4 +1,4 @@
-import type { FinishReason, Item, RunConfig, RunStatus } from '../../../shared/domain';
+import type { Generation, Item, RunConfig, RunStatus } from '../../../shared/domain';
 
 /** What the run queue needs from storage. The SQLite store implements it; tests may use it directly. */
 export interface RunStorePort {
@@ -13,18 +13,5 @@ export interface RunStorePort {
   recordEnvironment(runId: number, environment: Record<string, string>): void;
 }
 
-export interface FinishedGeneration {
-  runId: number;
-  itemId: string;
-  prompt: string;
-  outputRaw: string;
-  output: string;
-  finishReason: FinishReason;
-  error: string | null;
-  promptTokens: number;
-  evaluatedPromptTokens: number;
-  outputTokens: number;
-  wallMs: number;
-  tokensPerSecond: number;
-  seed: number;
-}
+/** A generation as the queue hands it to storage (the store assigns id and time). */
+export type FinishedGeneration = Omit<Generation, 'id' | 'createdAt'>;

@@ -1,4 +1,4 @@
-import type { Item, RunProgress, RunStatus } from '../../../shared/domain';
+import type { RunProgress, RunStatus } from '../../../shared/domain';
 import type { Backend } from '../inference/Backend';
 import { cleanOutput, getPromptMethod, type PromptMethodOptions, type PromptSpec } from '../prompting';
 import type { BackendPool } from './BackendPool';
