@@ -75,14 +75,13 @@ describe('LlamaBackend on stories260K (completion)', () => {
     expect(other.text).not.toBe(one.text);
   });
 
-  it('gives the same outputs on parallel sequences as one after another', async () => {
+  it('generates on parallel sequences at once, each item complete and independent', async () => {
+    // Not compared byte for byte with a serial run: llama.cpp's numerics depend on which sequences share a
+    // batch, so only parallel = 1 is bit-reproducible (recorded with the run, README "Reproducibility").
     const prompts = ['The dog', 'A cat', 'Tom was', 'The sun'].map((t) => raw(t));
-    const sampler = { ...greedy, temperature: 0.8, seed: 3 };
-    const serial: string[] = [];
-    for (const p of prompts) serial.push((await backend.generate({ prompt: p, sampler })).text);
-    const parallel = await Promise.all(prompts.map((p) => backend.generate({ prompt: p, sampler })));
-    expect(parallel.map((r) => r.text)).toEqual(serial);
-    expect(parallel.every((r) => r.finishReason === 'max-tokens')).toBe(true);
+    const results = await Promise.all(prompts.map((p) => backend.generate({ prompt: p, sampler: greedy })));
+    expect(results.map((r) => [r.finishReason, r.outputTokens])).toEqual(prompts.map(() => ['max-tokens', 48]));
+    expect(new Set(results.map((r) => r.text)).size).toBe(4);
   });
 
   it('aborts with the partial output and finish reason "aborted"', async () => {
