@@ -144,6 +144,20 @@ describe('LlamaBackend on stories260K-chatml (chat template path)', () => {
 });
 
 describe('loading bad model files', () => {
+  it('refuses a context that cannot fit in memory with the numbers, and the model stays usable', async () => {
+    const backend = await LlamaBackend.load({ modelPath: STORIES, gpu: 'cpu', threads: 1 });
+    try {
+      await expect(backend.configure({ contextSize: 200_000_000, parallel: 1 })).rejects.toThrow(
+        /context of 200000000 tokens .*does not fit in memory/,
+      );
+      await backend.configure({ contextSize: 256, parallel: 1 });
+      const r = await backend.generate({ prompt: raw('Once upon'), sampler: { ...greedy, maxTokens: 4 } });
+      expect(r.outputTokens).toBe(4);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
   it('refuses a vocab-only GGUF with a clear message', async () => {
     await expect(
       LlamaBackend.load({ modelPath: VOCAB_PHI3, gpu: 'cpu', threads: 1 }),

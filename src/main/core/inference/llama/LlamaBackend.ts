@@ -225,7 +225,9 @@ export class LlamaBackend implements Backend {
   #promptTokens(prompt: PromptSpec): { tokens: Token[]; promptText: string; stops: string[] } {
     if (prompt.kind === 'completion') {
       // The shared prefix is tokenized on its own and the rest appended, so every item's token sequence
-      // starts with exactly the same tokens and the KV cache of the prefix can be reused.
+      // starts with exactly the same tokens and the KV cache of the prefix can be reused. Text without a
+      // prefix is tokenized as llama.cpp and HF do (SentencePiece's leading space on the first word kept),
+      // unlike LlamaCompletion, which trims it.
       const prefixTokens = this.#tokenizePrefix(prompt.prefix);
       const rest = prompt.text.slice(prompt.prefix.length);
       const restTokens =
@@ -343,7 +345,9 @@ function repeatPenalty(sampler: SamplerConfig, prompt: Token[], output: Token[])
 }
 
 function memoryHint(message: string): string {
-  if (/memory|VRAM|alloc|too large/i.test(message))
-    return `${message}. It does not fit in memory: use a smaller quantization, a smaller context size, fewer parallel sequences, or force CPU.`;
+  if (/VRAM/i.test(message))
+    return `${message}. It does not fit in GPU memory: use a smaller context size, fewer parallel sequences, a smaller quantization, or --gpu cpu.`;
+  if (/memory|RAM|alloc|too large/i.test(message))
+    return `${message}. It does not fit in memory: use a smaller context size, fewer parallel sequences, or a smaller quantization.`;
   return message;
 }
