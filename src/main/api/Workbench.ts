@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store/openStore';
 import type { DatasetRecord } from '../store/DatasetRepo';
 import type { RunRecord } from '../store/RunRepo';
 import { APP_VERSION } from './appVersion';
+import { NotFoundError } from './errors';
 import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from './defaults';
 import { exportRows, type ExportRow } from './exportRows';
 import { storePort } from './storePort';
@@ -90,7 +91,7 @@ export class Workbench {
   async resolveModel(ref: string) {
     if (/^\d+$/.test(ref)) {
       const model = this.store.models.get(Number(ref));
-      if (!model) throw new Error(`No model with id ${ref}. List them with "models list".`);
+      if (!model) throw new NotFoundError(`No model with id ${ref}. List them with "models list".`);
       return model;
     }
     return this.store.models.byPath(resolve(ref)) ?? (await this.addModel(ref));
@@ -122,21 +123,45 @@ export class Workbench {
 
   resolveDataset(ref: string): DatasetRecord {
     const dataset = /^\d+$/.test(ref) ? this.store.datasets.get(Number(ref)) : this.store.datasets.byName(ref);
-    if (!dataset) throw new Error(`No dataset "${ref}" (by id or name). List them with "datasets list".`);
+    if (!dataset) throw new NotFoundError(`No dataset "${ref}" (by id or name). List them with "datasets list".`);
     return dataset;
   }
 
   // RUNS
 
-  async createRun(request: CreateRunRequest): Promise<RunRecord> {
+  /** Resolves and checks everything a run needs, without creating it (the composer's preview). */
+  async planRun(request: CreateRunRequest) {
     const model = await this.resolveModel(request.model);
     if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
     const dataset = this.resolveDataset(request.dataset);
     const method = this.#methodConfig(request, dataset);
-    // Prepared once here so a bad prompt file or template fails at creation, not mid-run.
+    // Prepared here so a bad prompt file or template fails at planning, not mid-run.
     const described = getPromptMethod(method.method, this.#prompting).prepare(method).describe();
     const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
     if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
+    return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
+  }
+
+  /**
+   * Seconds for `items` generations of up to `maxTokens`, from the output speed measured on this machine
+   * (median tokens/s of recent generations); null before anything has been generated here.
+   */
+  estimateSeconds(items: number, { maxTokens = DEFAULT_SAMPLER.maxTokens }: { maxTokens?: number } = {}): number | null {
+    const speeds = this.store.db
+      .prepare<[], { v: number }>('SELECT tokens_per_second AS v FROM generations WHERE tokens_per_second > 0 ORDER BY id DESC LIMIT 200')
+      .all()
+      .map((r) => r.v)
+      .sort((a, b) => a - b);
+    if (speeds.length === 0) return null;
+    return (items * maxTokens) / speeds[Math.floor(speeds.length / 2)]!;
+  }
+
+  get version(): string {
+    return APP_VERSION;
+  }
+
+  async createRun(request: CreateRunRequest): Promise<RunRecord> {
+    const { model, dataset, method, described, itemIds } = await this.planRun(request);
     const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...request.sampler };
     // Tiny models gain nothing from more threads, and ggml's spinning threads lose badly to any other load.
     const threads = (model.parameterCount ?? Infinity) < TINY_MODEL_PARAMS ? 1 : await defaultThreads();
@@ -150,7 +175,7 @@ export class Workbench {
       method: { ...described, method: method.method },
       environment: this.#environment(),
       status: 'pending',
-      itemIds: selection.items.map((i) => i.id),
+      itemIds,
     });
   }
 
@@ -173,7 +198,7 @@ export class Workbench {
 
   runStatus(runId: number) {
     const run = this.store.runs.get(runId);
-    if (!run) throw new Error(`No run with id ${runId}. List them with "runs list".`);
+    if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
     return { run, finishReasons: this.store.generations.countByFinishReason(runId) };
   }
 

@@ -1,4 +1,5 @@
 import type { Store } from '../store/openStore';
+import { NotFoundError } from './errors';
 
 /**
  * One exported generation. Field names are a contract with outside scripts (issue: "generations export"):
@@ -39,7 +40,7 @@ export interface ExportRow {
 
 export function exportRows(store: Store, runId: number): ExportRow[] {
   const run = store.runs.get(runId);
-  if (!run) throw new Error(`No run with id ${runId}. List them with "runs list".`);
+  if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
   const dataset = store.datasets.get(run.datasetId)!;
   const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
   const items = new Map(store.datasets.items(run.datasetId).map((i) => [i.id, i]));

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrate';
 import { resolveSqliteNativeBinding } from './nativeBinding';
 import { DatasetRepo } from './DatasetRepo';
+import { GenerationQueryRepo } from './GenerationQueryRepo';
 import { GenerationRepo } from './GenerationRepo';
 import { ModelRepo } from './ModelRepo';
 import { RunRepo } from './RunRepo';
@@ -15,6 +16,7 @@ export interface Store {
   readonly datasets: DatasetRepo;
   readonly runs: RunRepo;
   readonly generations: GenerationRepo;
+  readonly reader: GenerationQueryRepo;
   close(): void;
 }
 
@@ -35,6 +37,7 @@ export function openStore(path: string): Store {
     datasets: new DatasetRepo(db),
     runs: new RunRepo(db),
     generations: new GenerationRepo(db),
+    reader: new GenerationQueryRepo(db),
     close: () => db.close(),
   };
 }

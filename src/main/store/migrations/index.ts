@@ -1,4 +1,5 @@
 import m0001 from './0001_initial';
+import m0002 from './0002_reader';
 
 /** Ordered; the position + 1 is the schema version stored in PRAGMA user_version. */
-export const MIGRATIONS: readonly string[] = [m0001];
+export const MIGRATIONS: readonly string[] = [m0001, m0002];

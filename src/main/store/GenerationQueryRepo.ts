@@ -1,0 +1,387 @@
+import type Database from 'better-sqlite3';
+import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from '../../shared/api';
+import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
+
+/** Characters of `output` in a list row; the detail view has the whole text. */
+export const OUTPUT_PREVIEW_CHARS = 200;
+
+/** Distinct values present in the store, for the reader's filter dropdowns. */
+export interface GenerationFacets {
+  methods: string[];
+  langs: string[];
+  finishReasons: string[];
+  categories: string[];
+  taskTypes: string[];
+}
+
+/** Spelled exactly as the `runs_method` expression index of migration 0002, so the planner can use it. */
+const METHOD = `json_extract(r.method_json, '$.method')`;
+/** Imported runs have no model row: their generator (e.g. "gpt-4o") names the model. */
+const MODEL_NAME = `coalesce(m.name, g.generator)`;
+
+interface ListRowSql {
+  id: number;
+  run_id: number;
+  item_id: string;
+  lang: string;
+  method: string | null;
+  model_name: string | null;
+  instruction: string;
+  output_preview: string;
+  finish_reason: FinishReason;
+  output_tokens: number | null;
+}
+
+interface DetailRowSql {
+  id: number;
+  run_id: number;
+  run_name: string;
+  item_id: string;
+  lang: string;
+  method: string | null;
+  model_name: string | null;
+  instruction: string;
+  category: string | null;
+  task_types_json: string | null;
+  prompt: string;
+  output_raw: string;
+  output: string;
+  finish_reason: FinishReason;
+  error: string | null;
+  prompt_tokens: number | null;
+  evaluated_prompt_tokens: number | null;
+  output_tokens: number | null;
+  wall_ms: number | null;
+  tokens_per_second: number | null;
+  seed: number | null;
+}
+
+type ColumnRowSql = Pick<
+  DetailRowSql,
+  'id' | 'run_id' | 'run_name' | 'item_id' | 'lang' | 'method' | 'model_name' | 'instruction' | 'output' | 'finish_reason' | 'output_tokens'
+>;
+
+/** A WHERE clause over `generations g`, with its parameters in order. */
+interface Where {
+  sql: string;
+  params: unknown[];
+  /**
+   * Count the total in the page statement (`count(*) OVER ()`) instead of a separate count: set for item-level
+   * filters, whose matching rows cost one index lookup each; two statements would pay for them twice.
+   */
+  countInPage: boolean;
+}
+
+/**
+ * Read side of the generations reader: filtered, paged lists, one generation in full, the same item across runs,
+ * and the facets for the filters. Writes stay in GenerationRepo; migration 0002 keeps the FTS index in sync.
+ */
+export class GenerationQueryRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  /** One page of generations matching every filter (AND), in id order, and how many match in total. */
+  query(filter: GenerationFilter, offset: number, limit: number): { rows: GenerationRow[]; total: number } {
+    offset = Math.max(0, Math.floor(offset));
+    limit = Math.max(0, Math.floor(limit));
+    const where = whereOf(filter);
+    if (where.countInPage && limit > 0) {
+      const rows = this.db.prepare<unknown[], ListRowSql & { total: number }>(pageSql(where, offset)).all(...where.params, limit, offset);
+      if (rows.length > 0) return { rows: rows.map(toRow), total: rows[0]!.total };
+      // Past the last page: only the count is left to tell.
+    }
+    const total = this.count(where);
+    if (total === 0 || limit === 0 || offset >= total) return { rows: [], total };
+    const rows = this.db.prepare<unknown[], ListRowSql>(pageSql(where, offset)).all(...where.params, limit, offset).map(toRow);
+    return { rows, total };
+  }
+
+  /** EXPLAIN QUERY PLAN of query()'s page statement, one line per plan node (for tests and the P5 benchmark). */
+  plan(filter: GenerationFilter, offset = 0, limit = 100): string[] {
+    const where = whereOf(filter);
+    return explain(this.db, pageSql(where, offset), [...where.params, limit, offset]);
+  }
+
+  /** EXPLAIN QUERY PLAN of query()'s count statement. */
+  countPlan(filter: GenerationFilter): string[] {
+    const where = whereOf(filter);
+    return explain(this.db, countSql(where), where.params);
+  }
+
+  private count(where: Where): number {
+    return this.db.prepare<unknown[], { n: number }>(countSql(where)).get(...where.params)!.n;
+  }
+
+  get(id: number): GenerationDetail | undefined {
+    const row = this.db
+      .prepare<[number], DetailRowSql>(
+        `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+           coalesce(i.instruction, '') AS instruction, i.category, i.task_types_json, g.prompt, g.output_raw, g.output,
+           g.finish_reason, g.error, g.prompt_tokens, g.evaluated_prompt_tokens, g.output_tokens, g.wall_ms,
+           g.tokens_per_second, g.seed
+         FROM generations g
+         JOIN runs r ON r.id = g.run_id
+         JOIN datasets d ON d.id = r.dataset_id
+         LEFT JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = g.item_id
+         LEFT JOIN models m ON m.id = r.model_id
+         WHERE g.id = ?`,
+      )
+      .get(id);
+    return row && toDetail(row);
+  }
+
+  /**
+   * The item of generation `id` in every run on its dataset or on a dataset of the same parallel group (its
+   * translations), restricted to `runIds` when given: one column per run that has a generation for that item id,
+   * ordered by language, method, model name, run id. Unknown id: [].
+   */
+  sideBySide(id: number, runIds?: readonly number[]): SideBySideColumn[] {
+    const restrict = runIds && runIds.length > 0 ? `AND r.id IN (${marks(runIds)})` : '';
+    return this.db
+      .prepare<unknown[], ColumnRowSql>(
+        `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+           coalesce(i.instruction, '') AS instruction, g.output, g.finish_reason, g.output_tokens
+         FROM generations g0
+         JOIN runs r0 ON r0.id = g0.run_id
+         JOIN datasets d0 ON d0.id = r0.dataset_id
+         -- NULL = NULL is not true: a dataset outside any group only matches itself.
+         JOIN datasets d ON d.id = d0.id OR d.parallel_group = d0.parallel_group
+         JOIN runs r ON r.dataset_id = d.id
+         JOIN generations g ON g.run_id = r.id AND g.item_id = g0.item_id
+         LEFT JOIN items i ON i.dataset_id = d.id AND i.item_id = g.item_id
+         LEFT JOIN models m ON m.id = r.model_id
+         WHERE g0.id = ? ${restrict}
+         ORDER BY d.lang, method, model_name, r.id`,
+      )
+      .all(id, ...(runIds ?? []))
+      .map((r) => ({
+        id: r.id,
+        runId: r.run_id,
+        runName: r.run_name,
+        itemId: r.item_id,
+        lang: r.lang,
+        method: r.method ?? 'unknown',
+        modelName: r.model_name,
+        instruction: r.instruction,
+        output: r.output,
+        finishReason: r.finish_reason,
+        outputTokens: r.output_tokens ?? 0,
+      }));
+  }
+
+  /**
+   * Values present, sorted: methods, languages and finish reasons of the stored generations; categories and task
+   * types of the items of datasets that have runs (a subset run may not cover every one of them).
+   */
+  facets(): GenerationFacets {
+    const column = (sql: string, ...params: unknown[]): string[] =>
+      this.db
+        .prepare<unknown[], { v: string }>(sql)
+        .all(...params)
+        .map((r) => r.v);
+    // Runs that have at least one generation (a lookup in the run_id index each: runs are few).
+    const withGenerations = `EXISTS (SELECT 1 FROM generations g WHERE g.run_id = r.id)`;
+    return {
+      methods: column(
+        `SELECT DISTINCT ${METHOD} AS v FROM runs r WHERE ${withGenerations} AND ${METHOD} IS NOT NULL ORDER BY v`,
+      ),
+      langs: column(
+        `SELECT DISTINCT d.lang AS v FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE ${withGenerations} ORDER BY v`,
+      ),
+      // One lookup per known reason in the (finish_reason, run_id) index, rather than reading every generation.
+      // Kept in FINISH_REASONS order (stop, eos, max-tokens, aborted, error), not alphabetical.
+      finishReasons: column(
+        `SELECT f.value AS v FROM json_each(?) f
+         WHERE EXISTS (SELECT 1 FROM generations g WHERE g.finish_reason = f.value)
+         ORDER BY f.key`,
+        JSON.stringify(FINISH_REASONS),
+      ),
+      categories: column(
+        `SELECT DISTINCT i.category AS v FROM items i
+         WHERE i.category IS NOT NULL AND i.dataset_id IN (SELECT dataset_id FROM runs r WHERE ${withGenerations})
+         ORDER BY v`,
+      ),
+      // Distinct JSON arrays first: items repeat a few combinations, so json_each parses dozens, not thousands.
+      taskTypes: column(
+        `SELECT DISTINCT t.value AS v
+         FROM (SELECT DISTINCT i.task_types_json AS j FROM items i
+               WHERE i.task_types_json IS NOT NULL AND i.dataset_id IN (SELECT dataset_id FROM runs r WHERE ${withGenerations})) x,
+           json_each(x.j) t
+         WHERE t.type = 'text'
+         ORDER BY v`,
+      ),
+    };
+  }
+}
+
+/**
+ * The user's search box as a safe FTS5 query, or null when it has nothing to search for. Each whitespace-separated
+ * term becomes a quoted phrase (quotes doubled), so FTS5 syntax in the input (`"`, `(`, `OR`, `NEAR`, `-`, `:`) is
+ * searched as text and never throws; terms are AND-ed. A trailing `*` keeps its meaning (prefix search). Terms with
+ * no letter or digit are dropped: the tokenizer would find no token in them either.
+ */
+export function toFtsQuery(search: string | undefined): string | null {
+  if (!search) return null;
+  const phrases: string[] = [];
+  for (const term of search.split(/\s+/u)) {
+    const word = term.replace(/\*+$/u, '');
+    if (!/[\p{L}\p{N}]/u.test(word)) continue;
+    phrases.push(`"${word.replaceAll('"', '""')}"${word.length < term.length ? '*' : ''}`);
+  }
+  return phrases.length > 0 ? phrases.join(' ') : null;
+}
+
+// ─── SQL building ──────────────────────────────────────────────────────────
+
+const marks = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+const given = <T>(values: readonly T[] | undefined): values is readonly T[] => values !== undefined && values.length > 0;
+
+/**
+ * Unfiltered pages up to this offset walk the table in id order (reading offset + limit rows, with their text);
+ * beyond it, reading the ids from the UNIQUE (run_id, item_id) index and sorting them is cheaper (at 100k
+ * generations: ~0.1 ms vs 5 ms at offset 0, 180 ms vs 18 ms at offset 100,000; see bench/README.md, P5).
+ */
+const TABLE_WALK_MAX_OFFSET = 2000;
+
+/**
+ * All filters as conditions on `generations g` that the planner can turn into index lookups:
+ * - run-level filters (runs, models, methods, languages) select a handful of run ids → `g.run_id IN (…)`, searched
+ *   in the UNIQUE (run_id, item_id) or the (finish_reason, run_id) index;
+ * - with item-level filters (category, task type) the subquery yields (run id, item id) pairs instead →
+ *   `(g.run_id, g.item_id) IN (…)`, one lookup each in the UNIQUE index;
+ * - search → `g.id IN (FTS5 MATCH)`, rowid lookups.
+ * An empty list or empty string means "no filter on that field".
+ */
+function whereOf(filter: GenerationFilter): Where {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+
+  const runConditions: string[] = [];
+  const runParams: unknown[] = [];
+  if (given(filter.runIds)) {
+    runConditions.push(`r.id IN (${marks(filter.runIds)})`);
+    runParams.push(...filter.runIds);
+  }
+  if (given(filter.modelIds)) {
+    runConditions.push(`r.model_id IN (${marks(filter.modelIds)})`);
+    runParams.push(...filter.modelIds);
+  }
+  if (given(filter.methods)) {
+    runConditions.push(`${METHOD} IN (${marks(filter.methods)})`);
+    runParams.push(...filter.methods);
+  }
+  if (given(filter.langs)) {
+    runConditions.push(`d.lang IN (${marks(filter.langs)})`);
+    runParams.push(...filter.langs);
+  }
+  const itemConditions: string[] = [];
+  if (filter.category) {
+    itemConditions.push('i.category = ?');
+    runParams.push(filter.category);
+  }
+  if (filter.taskType) {
+    itemConditions.push('EXISTS (SELECT 1 FROM json_each(i.task_types_json) t WHERE t.value = ?)');
+    runParams.push(filter.taskType);
+  }
+
+  const from = `FROM runs r${given(filter.langs) ? ' JOIN datasets d ON d.id = r.dataset_id' : ''}`;
+  if (itemConditions.length > 0) {
+    const all = [...runConditions, ...itemConditions].join(' AND ');
+    conditions.push(`(g.run_id, g.item_id) IN (SELECT r.id, i.item_id ${from} JOIN items i ON i.dataset_id = r.dataset_id WHERE ${all})`);
+    params.push(...runParams);
+  } else if (runConditions.length > 0) {
+    conditions.push(`g.run_id IN (SELECT r.id ${from} WHERE ${runConditions.join(' AND ')})`);
+    params.push(...runParams);
+  }
+
+  if (given(filter.finishReasons)) {
+    conditions.push(`g.finish_reason IN (${marks(filter.finishReasons)})`);
+    params.push(...filter.finishReasons);
+  }
+
+  const match = toFtsQuery(filter.search);
+  if (match !== null) {
+    conditions.push('g.id IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH ?)');
+    params.push(match);
+  }
+
+  return {
+    sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '',
+    params,
+    countInPage: itemConditions.length > 0,
+  };
+}
+
+const countSql = (where: Where): string => `SELECT count(*) AS n FROM generations g ${where.sql}`;
+
+/**
+ * Page statement; its last two parameters are LIMIT and OFFSET. The ids of the page are picked first, from the
+ * indexes alone (an offset of 5,000 skips 5,000 index entries, not 5,000 rows with their text); only the page's
+ * rows are then read and joined.
+ */
+function pageSql(where: Where, offset: number): string {
+  const total = where.countInPage ? ', count(*) OVER () AS total' : '';
+  // True of every row (run_id is a NOT NULL foreign key, enforced), but it steers the planner to the index.
+  const filter = where.sql === '' && offset > TABLE_WALK_MAX_OFFSET ? 'WHERE g.run_id IN (SELECT id FROM runs)' : where.sql;
+  return `WITH page AS (SELECT g.id${total} FROM generations g ${filter} ORDER BY g.id LIMIT ? OFFSET ?)
+    SELECT g.id, g.run_id, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+      coalesce(i.instruction, '') AS instruction, substr(g.output, 1, ${OUTPUT_PREVIEW_CHARS}) AS output_preview,
+      g.finish_reason, g.output_tokens${where.countInPage ? ', page.total' : ''}
+    FROM page
+    -- CROSS JOIN pins the join order: without it the planner may scan all generations and probe the page.
+    CROSS JOIN generations g ON g.id = page.id
+    JOIN runs r ON r.id = g.run_id
+    JOIN datasets d ON d.id = r.dataset_id
+    LEFT JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = g.item_id
+    LEFT JOIN models m ON m.id = r.model_id
+    ORDER BY g.id`;
+}
+
+function explain(db: Database.Database, sql: string, params: unknown[]): string[] {
+  return db
+    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(...params)
+    .map((r) => r.detail);
+}
+
+// ─── Rows ──────────────────────────────────────────────────────────────────
+
+function toRow(r: ListRowSql): GenerationRow {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    itemId: r.item_id,
+    lang: r.lang,
+    method: r.method ?? 'unknown',
+    modelName: r.model_name,
+    instruction: r.instruction,
+    outputPreview: r.output_preview,
+    finishReason: r.finish_reason,
+    outputTokens: r.output_tokens ?? 0,
+  };
+}
+
+function toDetail(r: DetailRowSql): GenerationDetail {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    runName: r.run_name,
+    itemId: r.item_id,
+    lang: r.lang,
+    method: r.method ?? 'unknown',
+    modelName: r.model_name,
+    instruction: r.instruction,
+    category: r.category,
+    taskTypes: r.task_types_json ? (JSON.parse(r.task_types_json) as string[]) : null,
+    prompt: r.prompt,
+    outputRaw: r.output_raw,
+    output: r.output,
+    finishReason: r.finish_reason,
+    error: r.error,
+    promptTokens: r.prompt_tokens ?? 0,
+    evaluatedPromptTokens: r.evaluated_prompt_tokens ?? 0,
+    outputTokens: r.output_tokens ?? 0,
+    wallMs: r.wall_ms ?? 0,
+    tokensPerSecond: r.tokens_per_second ?? 0,
+    seed: r.seed ?? 0,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The one contract between the backend and every client (Electron IPC, loopback HTTP/WebSocket, tests).
+ * Requests are validated against `apiSchemas.ts` at the transport boundary; clients only ever see these types.
+ */
+import type { BackendConfig, FinishReason, Lang, MethodName, ModelInfo, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+
+// ─── Records as the UI sees them ────────────────────────────────────────────
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  transport: 'ipc' | 'http';
+  /** Methods, URIAL prompt languages shipped, etc.: what the run composer may offer. */
+  methods: MethodName[];
+  urialPromptLangs: Lang[];
+}
+
+export interface DatasetInfo {
+  id: number;
+  name: string;
+  lang: Lang;
+  format: string;
+  itemCount: number;
+  parallelGroup: string | null;
+  sourcePath: string;
+  createdAt: string;
+  categories: string[];
+  taskTypes: string[];
+}
+
+export interface DatasetPreview {
+  format: string;
+  itemCount: number;
+  /** The first items as they would be imported. */
+  items: { id: string; instruction: string; category?: string; taskTypes?: string[] }[];
+}
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  kind: 'generate' | 'imported';
+  status: RunStatus;
+  error: string | null;
+  total: number;
+  done: number;
+  failed: number;
+  modelId: number | null;
+  modelName: string | null;
+  datasetId: number;
+  datasetName: string;
+  lang: Lang;
+  method: string;
+  promptLang: Lang | null;
+  config: RunConfig | null;
+  /** How the prompt was made (prompt file + sha256…) and the environment (library versions…). */
+  provenance: Record<string, string>;
+  environment: Record<string, string>;
+  createdAt: string;
+  progress: RunProgress | null;
+}
+
+/** The filters of the generations reader; every field also lives in the URL hash. */
+export interface GenerationFilter {
+  runIds?: number[];
+  modelIds?: number[];
+  methods?: string[];
+  langs?: Lang[];
+  category?: string;
+  taskType?: string;
+  finishReasons?: FinishReason[];
+  /** Full-text search (SQLite FTS5) over instruction and output. */
+  search?: string;
+}
+
+export interface GenerationRow {
+  id: number;
+  runId: number;
+  itemId: string;
+  lang: Lang;
+  method: string;
+  modelName: string | null;
+  instruction: string;
+  /** The cleaned output, cut to a preview length. */
+  outputPreview: string;
+  finishReason: FinishReason;
+  outputTokens: number;
+}
+
+export interface GenerationDetail {
+  id: number;
+  runId: number;
+  runName: string;
+  itemId: string;
+  lang: Lang;
+  method: string;
+  modelName: string | null;
+  instruction: string;
+  category: string | null;
+  taskTypes: string[] | null;
+  prompt: string;
+  outputRaw: string;
+  output: string;
+  finishReason: FinishReason;
+  error: string | null;
+  promptTokens: number;
+  evaluatedPromptTokens: number;
+  outputTokens: number;
+  wallMs: number;
+  tokensPerSecond: number;
+  seed: number;
+}
+
+/** One column of the side-by-side view: the same item id in another run (method, model or language). */
+export type SideBySideColumn = Pick<
+  GenerationDetail,
+  'id' | 'runId' | 'runName' | 'itemId' | 'lang' | 'method' | 'modelName' | 'instruction' | 'output' | 'finishReason' | 'outputTokens'
+>;
+
+export interface ModelState {
+  /** The model held in memory by the run queue (one at a time). */
+  path: string | null;
+  status: 'unloaded' | 'loading' | 'loaded' | 'error';
+  progress: number;
+  error: string | null;
+}
+
+export interface RunPlanRequest {
+  models: string[];
+  methods: MethodName[];
+  datasets: string[];
+  promptLangs?: Lang[];
+  subset?: Subset;
+  sampler?: Partial<SamplerConfig>;
+  backend?: Partial<BackendConfig>;
+}
+
+export interface RunPlan {
+  runs: { model: string; method: MethodName; dataset: string; promptLang: Lang | null; items: number }[];
+  totalItems: number;
+  /** Rough: items × max tokens at a speed measured on this machine, or null before any run. */
+  estimatedSeconds: number | null;
+}
+
+// ─── Requests → responses ──────────────────────────────────────────────────
+
+export interface ApiContract {
+  'app.info': [Record<string, never>, AppInfo];
+  'models.list': [Record<string, never>, ModelInfo[]];
+  'models.add': [{ path: string }, ModelInfo];
+  'models.state': [Record<string, never>, ModelState];
+  'datasets.list': [Record<string, never>, DatasetInfo[]];
+  'datasets.preview': [{ path: string; idField?: string; instructionField?: string; delimiter?: string }, DatasetPreview];
+  'datasets.import': [
+    { path: string; lang: Lang; name?: string; idField?: string; instructionField?: string; delimiter?: string; parallelWith?: string },
+    DatasetInfo,
+  ];
+  'datasets.link': [{ datasetIds: number[] }, DatasetInfo[]];
+  'runs.list': [Record<string, never>, RunInfo[]];
+  'runs.get': [{ runId: number }, RunInfo];
+  'runs.plan': [RunPlanRequest, RunPlan];
+  /** Creates the cross product and queues it; returns the new runs. */
+  'runs.create': [RunPlanRequest & { start?: boolean }, RunInfo[]];
+  'runs.start': [{ runId: number }, RunInfo];
+  'runs.pause': [{ runId: number }, RunInfo];
+  'runs.cancel': [{ runId: number }, RunInfo];
+  /** Re-queues a run: missing items and failed ("error") items are generated again. */
+  'runs.retry': [{ runId: number }, RunInfo];
+  'generations.query': [{ filter: GenerationFilter; offset: number; limit: number }, { rows: GenerationRow[]; total: number }];
+  'generations.get': [{ id: number }, GenerationDetail];
+  /** The same item across runs: of the given runs (or all runs) on this item id in the parallel group. */
+  'generations.sideBySide': [{ id: number; runIds?: number[] }, SideBySideColumn[]];
+}
+
+export type ApiMethod = keyof ApiContract;
+export type ApiRequest<M extends ApiMethod> = ApiContract[M][0];
+export type ApiResponse<M extends ApiMethod> = ApiContract[M][1];
+
+// ─── Pushed events ─────────────────────────────────────────────────────────
+
+export interface ApiEvents {
+  'run.progress': RunProgress;
+  /** A run was created, changed status or was removed: refetch lists. */
+  'runs.changed': { runId: number; status: RunStatus };
+  'model.state': ModelState;
+}
+export type ApiEvent = keyof ApiEvents;
+
+// ─── Errors ───────────────────────────────────────────────────────────────
+
+export const API_ERROR_CODES = ['invalid_request', 'unknown_method', 'not_found', 'failed', 'unauthorized'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  /** For invalid_request: which field and why. */
+  issues?: { path: string; message: string }[];
+}
+
+/** What every transport carries back for a call. */
+export type ApiResult<M extends ApiMethod> = { ok: true; result: ApiResponse<M> } | { ok: false; error: ApiErrorBody };
+
+/** The object the renderer talks to: `window.api` in the desktop app, an HTTP/WebSocket client in the browser. */
+export interface EvalApi {
+  call<M extends ApiMethod>(method: M, params: ApiRequest<M>): Promise<ApiResponse<M>>;
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
