@@ -3,10 +3,15 @@
  * Electron-free code under core/, store/ and api/ (see DESIGN §4), so it is testable in plain Node.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
+import { createApi, type Api } from './api/createApi';
+import { Workbench } from './api/Workbench';
+import { RESOURCES_DIR, urialOfficialDir } from './paths';
+import { registerIpcApi } from './transports/ipc/registerIpcApi';
 
 let mainWindow: BrowserWindow | null = null;
+let backend: { workbench: Workbench; api: Api } | null = null;
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -41,9 +46,11 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-/** IPC is answered for our own window only (not for any other webContents that might appear). */
-function fromMainWindow(event: IpcMainInvokeEvent): boolean {
-  return mainWindow !== null && BrowserWindow.fromWebContents(event.sender) === mainWindow;
+/** A window with the API wired to it: IPC is answered for this window only (not any other webContents). */
+function openWindow(api: Api): BrowserWindow {
+  const win = createWindow();
+  registerIpcApi({ ipcMain, window: win, api, isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) === win });
+  return win;
 }
 
 void app.whenReady().then(() => {
@@ -56,21 +63,55 @@ void app.whenReady().then(() => {
   // The workbench needs no camera, microphone, notifications or geolocation.
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
 
-  // The store, run outputs and settings live in the per-user app folder
-  // (Linux: ~/.config/Align Workbench); the api layer will be opened on it here.
+  // The store, run outputs and settings live in the per-user app folder (Linux: ~/.config/Align Workbench),
+  // the same folder the CLI uses by default. Built, main runs from out/main/, so RESOURCES_DIR (from paths.ts)
+  // is the checkout's resources/; packaged, resources ship as extra resources.
   const dataDir = app.getPath('userData');
   console.info(`Align Workbench data folder: ${dataDir}`);
+  let workbench: Workbench;
+  try {
+    workbench = new Workbench({
+      dataDir,
+      resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
+      urialOfficialDir: urialOfficialDir(),
+    });
+  } catch (err) {
+    // Without its store the app can do nothing: say why (e.g. the Electron build of better-sqlite3 is
+    // missing, with the command that makes it) instead of showing an empty window.
+    dialog.showErrorBox('Align Workbench could not open its data store', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+  const api = createApi(workbench, { transport: 'ipc' });
+  backend = { workbench, api };
 
-  ipcMain.handle('app:version', (event) => {
-    if (!fromMainWindow(event)) throw new Error('app:version: refused, the request did not come from the workbench window');
-    return app.getVersion();
-  });
-
-  mainWindow = createWindow();
+  mainWindow = openWindow(api);
   app.on('activate', () => {
     // macOS: re-create the window when the dock icon is clicked and none is open.
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = openWindow(api);
   });
+});
+
+// Quitting pauses running work first (finished generations are already stored; paused runs resume where
+// they stopped), then closes the model and the store. Quit is held back until that is done.
+let shutdown: 'running' | 'stopping' | 'stopped' = 'running';
+app.on('before-quit', (event) => {
+  if (shutdown === 'stopped' || !backend) return;
+  event.preventDefault();
+  if (shutdown === 'stopping') return;
+  shutdown = 'stopping';
+  const { api, workbench } = backend;
+  void (async () => {
+    try {
+      await api.shutdown();
+      await workbench.close();
+    } catch (err) {
+      console.error('Align Workbench: error while shutting down:', err);
+    } finally {
+      shutdown = 'stopped';
+      app.quit();
+    }
+  })();
 });
 
 app.on('window-all-closed', () => {

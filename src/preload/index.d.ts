@@ -1,8 +1,11 @@
-import type { AlignApi } from './api';
+import type { EvalApi } from './api';
 
 declare global {
   interface Window {
-    /** Exposed by src/preload/index.ts through contextBridge; the renderer's only way to the backend. */
-    api: AlignApi;
+    /**
+     * Exposed by src/preload/index.ts through contextBridge in the desktop app; absent in the browser
+     * (serve mode), where src/renderer/src/lib/api.ts talks HTTP/WebSocket instead.
+     */
+    api?: EvalApi;
   }
 }
