@@ -1,0 +1,66 @@
+import type { GenerationFilter } from '../../../shared/api';
+import { FINISH_REASONS, type FinishReason } from '../../../shared/domain';
+import type { RouteParams } from './hashRoute';
+
+/**
+ * The generations reader's state as URL params, e.g. `run=3,4&method=urial&q=water&item=42&sbs=1`.
+ * Lists are comma-separated. Pure, so the link format is unit-tested and stays stable for shared links.
+ */
+export const GENERATION_PARAM_KEYS = {
+  runIds: 'run',
+  modelIds: 'model',
+  methods: 'method',
+  langs: 'lang',
+  category: 'cat',
+  taskType: 'task',
+  finishReasons: 'finish',
+  search: 'q',
+} as const satisfies Record<keyof GenerationFilter, string>;
+
+const list = (value: string | undefined): string[] =>
+  value === undefined ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+
+const ids = (value: string | undefined): number[] => list(value).filter((s) => /^\d+$/.test(s)).map(Number);
+
+/** The filter a set of params describes; malformed values are dropped rather than sent to the backend. */
+export function paramsToFilter(params: RouteParams): GenerationFilter {
+  const k = GENERATION_PARAM_KEYS;
+  const filter: GenerationFilter = {};
+  const runIds = ids(params[k.runIds]);
+  if (runIds.length) filter.runIds = runIds;
+  const modelIds = ids(params[k.modelIds]);
+  if (modelIds.length) filter.modelIds = modelIds;
+  const methods = list(params[k.methods]);
+  if (methods.length) filter.methods = methods;
+  const langs = list(params[k.langs]).filter((l) => /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(l));
+  if (langs.length) filter.langs = langs;
+  if (params[k.category]) filter.category = params[k.category];
+  if (params[k.taskType]) filter.taskType = params[k.taskType];
+  const finish = list(params[k.finishReasons]).filter((f): f is FinishReason => (FINISH_REASONS as readonly string[]).includes(f));
+  if (finish.length) filter.finishReasons = finish;
+  const search = params[k.search]?.trim();
+  if (search) filter.search = search;
+  return filter;
+}
+
+/** The param patch for a filter: every filter key is set or removed, other params are left alone. */
+export function filterToParams(filter: GenerationFilter): Record<string, string | undefined> {
+  const k = GENERATION_PARAM_KEYS;
+  const join = (values: readonly (string | number)[] | undefined) => (values?.length ? values.join(',') : undefined);
+  return {
+    [k.runIds]: join(filter.runIds),
+    [k.modelIds]: join(filter.modelIds),
+    [k.methods]: join(filter.methods),
+    [k.langs]: join(filter.langs),
+    [k.category]: filter.category || undefined,
+    [k.taskType]: filter.taskType || undefined,
+    [k.finishReasons]: join(filter.finishReasons),
+    [k.search]: filter.search?.trim() || undefined,
+  };
+}
+
+/** The generation opened in the detail pane (`item=<generation id>`), if any. */
+export function selectedIdOf(params: RouteParams): number | null {
+  const value = params.item;
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}

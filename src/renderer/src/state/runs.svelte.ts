@@ -1,0 +1,141 @@
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type { RunInfo } from '../../../shared/api';
+import type { RunProgress } from '../../../shared/domain';
+import { api } from '../lib/api';
+import { errorText } from '../lib/errorText';
+
+export type RunAction = 'start' | 'pause' | 'cancel' | 'retry';
+
+/**
+ * The run queue as the UI sees it. Pulled once with `runs.list`; then kept live by pushed events:
+ * `run.progress` patches the run in place (many per second while generating), `runs.changed` refetches that
+ * one run (`runs.get`), or the whole list when the run is gone.
+ */
+export class RunsState {
+  #runs = $state.raw<RunInfo[]>([]);
+  #loaded = $state(false);
+  #listError = $state<string | null>(null);
+  #unsubscribe: (() => void)[] = [];
+  /** Last action error per run, shown on its row. */
+  readonly actionErrors = new SvelteMap<number, string>();
+  /** Runs with an action in flight (their buttons are disabled). */
+  readonly busy = new SvelteSet<number>();
+
+  /** Newest first. */
+  get runs(): RunInfo[] {
+    return this.#runs;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get listError(): string | null {
+    return this.#listError;
+  }
+  get active(): RunInfo[] {
+    return this.#runs.filter((r) => r.status === 'running' || r.status === 'pending');
+  }
+
+  byId(id: number): RunInfo | undefined {
+    return this.#runs.find((r) => r.id === id);
+  }
+
+  init(): void {
+    if (this.#unsubscribe.length) return;
+    this.#unsubscribe = [
+      api.on('run.progress', (p) => this.#onProgress(p)),
+      api.on('runs.changed', ({ runId }) => void this.#refreshOne(runId)),
+    ];
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.#runs = sortRuns(await api.call('runs.list', {}));
+      this.#listError = null;
+    } catch (err) {
+      this.#listError = errorText(err);
+    } finally {
+      this.#loaded = true;
+    }
+  }
+
+  /** Puts runs returned by an action or `runs.create` into the list. */
+  upsert(...updated: RunInfo[]): void {
+    const byId = new Map(this.#runs.map((r) => [r.id, r]));
+    for (const r of updated) byId.set(r.id, r);
+    this.#runs = sortRuns([...byId.values()]);
+  }
+
+  async act(runId: number, action: RunAction): Promise<void> {
+    this.busy.add(runId);
+    this.actionErrors.delete(runId);
+    try {
+      const method = (`runs.${action}`) as `runs.${RunAction}`;
+      this.upsert(await api.call(method, { runId }));
+    } catch (err) {
+      this.actionErrors.set(runId, errorText(err));
+    } finally {
+      this.busy.delete(runId);
+    }
+  }
+
+  #onProgress(p: RunProgress): void {
+    const i = this.#runs.findIndex((r) => r.id === p.runId);
+    if (i === -1) {
+      // A run we have not seen (created elsewhere, e.g. the CLI on the same data dir).
+      void this.#refreshOne(p.runId);
+      return;
+    }
+    const next = this.#runs.slice();
+    next[i] = { ...next[i]!, status: p.status, total: p.total, progress: p };
+    this.#runs = next;
+  }
+
+  async #refreshOne(runId: number): Promise<void> {
+    try {
+      this.upsert(await api.call('runs.get', { runId }));
+    } catch {
+      // Removed, or not readable: the full list is the truth.
+      await this.refresh();
+    }
+  }
+}
+
+export const runs = new RunsState();
+
+function sortRuns(runs: RunInfo[]): RunInfo[] {
+  return runs.slice().sort((a, b) => b.id - a.id);
+}
+
+/** done/total of a run, from the live progress when there is one. Done counts failed items too. */
+export function runCounts(run: RunInfo): { done: number; total: number; failed: number } {
+  const done = run.progress ? run.progress.done : run.done + run.failed;
+  return { done: Math.min(done, run.total || done), total: run.total, failed: run.failed };
+}
+
+/** Which actions make sense for a run in its status. */
+export function runActions(run: RunInfo): { action: RunAction; label: string }[] {
+  if (run.kind !== 'generate') return [];
+  switch (run.status) {
+    case 'pending':
+      return [
+        { action: 'start', label: 'Start' },
+        { action: 'cancel', label: 'Cancel' },
+      ];
+    case 'running':
+      return [
+        { action: 'pause', label: 'Pause' },
+        { action: 'cancel', label: 'Cancel' },
+      ];
+    case 'paused':
+      return [
+        { action: 'start', label: 'Resume' },
+        { action: 'cancel', label: 'Cancel' },
+      ];
+    case 'failed':
+    case 'cancelled':
+      return [{ action: 'retry', label: 'Retry failed' }];
+    case 'done':
+      return run.failed > 0 ? [{ action: 'retry', label: 'Retry failed' }] : [];
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { readerAction, type KeyLike } from '../../../src/renderer/src/lib/readerKeys';
+
+const key = (k: string, more: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, inField: false, onControl: false, ...more });
+
+describe('readerAction', () => {
+  it('maps the reader shortcuts', () => {
+    expect(readerAction(key('j'))).toBe('next');
+    expect(readerAction(key('k'))).toBe('previous');
+    expect(readerAction(key('Enter'))).toBe('open');
+    expect(readerAction(key('s'))).toBe('sideBySide');
+    expect(readerAction(key('/'))).toBe('search');
+    expect(readerAction(key('Escape'))).toBe('close');
+    expect(readerAction(key('x'))).toBeNull();
+  });
+
+  it('leaves typing in fields alone, except Escape', () => {
+    expect(readerAction(key('j', { inField: true }))).toBeNull();
+    expect(readerAction(key('/', { inField: true }))).toBeNull();
+    expect(readerAction(key('Escape', { inField: true }))).toBe('close');
+  });
+
+  it('leaves browser and button keys alone', () => {
+    expect(readerAction(key('s', { ctrlKey: true }))).toBeNull();
+    expect(readerAction(key('k', { metaKey: true }))).toBeNull();
+    expect(readerAction(key('Enter', { onControl: true }))).toBeNull();
+  });
+});
