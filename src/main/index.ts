@@ -3,20 +3,24 @@
  * Electron-free code under core/, store/ and api/ (see DESIGN §4), so it is testable in plain Node.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
 import { Workbench } from './api/Workbench';
 import { RESOURCES_DIR, urialOfficialDir } from './paths';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
+import { loadWindowState, saveWindowState } from './windowState';
 
 let mainWindow: BrowserWindow | null = null;
 let backend: { workbench: Workbench; api: Api } | null = null;
 
 function createWindow(): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const saved = loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
     width: 1280,
     height: 840,
+    ...saved.bounds,
     title: 'Align Workbench',
     show: false, // shown on ready-to-show, so the user never sees a blank white frame
     webPreferences: {
@@ -27,7 +31,11 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved.maximized) win.maximize();
+    win.show();
+  });
+  win.on('close', () => saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
 
   // The page is our bundle and nothing else: no navigating away (a link or a redirect would keep
   // window.api in a page we did not write), no popups.
