@@ -3,7 +3,7 @@
 // The Electron binary is fetched lazily by electron's package on first require('electron'), and the download is
 // blocked on some machines (DESIGN §3): so look for the binary on disk, never require('electron') here.
 // Arguments after `npm start --` go to whichever mode starts (e.g. `npm start -- --port 8080` for serve).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,26 @@ function run(command, commandArgs) {
   });
 }
 
-if (electronBinary()) {
+/** Runs a set-up step; false, with the gist of its error, when it fails. */
+function setUp(what, command, commandArgs) {
+  console.log(`${what}…`);
+  const r = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', timeout: 10 * 60_000 });
+  if (r.status === 0) return true;
+  const lines = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').map((l) => l.trim());
+  console.log(`  failed: ${lines.find((l) => l && !l.startsWith('at ')) ?? r.error?.message ?? 'unknown error'}`);
+  return false;
+}
+
+// First start on a machine with internet: fetch Electron (electron's own installer) and build better-sqlite3
+// for Electron's ABI. Where either cannot be had, the same workbench runs in the browser instead.
+let desktop = electronBinary() !== null || setUp('Downloading Electron (first start only)', process.execPath, [join(root, 'node_modules', 'electron', 'install.js')]);
+if (desktop && !existsSync(join(root, 'native', 'electron', 'better_sqlite3.node'))) {
+  desktop = setUp('Building the SQLite driver for Electron (first start only)', process.execPath, [join(root, 'scripts', 'rebuild-electron-sqlite.mjs')]);
+}
+
+if (desktop && electronBinary()) {
   run('npx', ['electron-vite', 'dev', ...args]);
 } else {
-  console.log('The Electron binary is not installed (it could not be downloaded). Starting browser mode instead.');
+  console.log('The desktop app cannot start here (the Electron binary or its SQLite driver could not be downloaded). Starting browser mode instead.');
   run('npm', ['run', '-s', 'serve', ...(args.length > 0 ? ['--', ...args] : [])]);
 }
