@@ -129,6 +129,13 @@ export interface RunPlanRequest {
   methods: MethodName[];
   datasets: string[];
   promptLangs?: Lang[];
+  /** URIAL: a prompt file on the backend's machine, instead of the shipped one for the prompt language. */
+  promptFile?: string;
+  /** chat: system prompt, and a named template instead of the model's own. */
+  systemPrompt?: string;
+  chatTemplate?: string;
+  /** custom: a template containing {instruction}. */
+  template?: string;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, RunInfo } from '../../src/shared/api';
 import { createApi, type Api } from '../../src/main/api/createApi';
 import { Workbench } from '../../src/main/api/Workbench';
-import { REPO, STORIES, URIAL_DIR } from '../support/paths';
+import { REPO, STORIES, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 
 describe('the API over a real store and model', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-api-'));
@@ -83,6 +83,29 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
     expect(events.some((e) => e.event === 'model.state' && (e.payload as ApiEvents['model.state']).status === 'loaded')).toBe(true);
     // Estimates use the speed measured by these runs.
     expect((await call('runs.plan', request)).estimatedSeconds).toBeGreaterThan(0);
+  });
+
+  it('passes method settings to their method only: custom template, chat system prompt', async () => {
+    const chatModel = await call('models.add', { path: STORIES_CHATML });
+    const runs = await call('runs.create', {
+      models: [String(chatModel.id)],
+      methods: ['custom', 'chat'],
+      datasets: ['en'],
+      template: 'Question: {instruction}\nAnswer:',
+      systemPrompt: 'Be brief.',
+      subset: { limit: 1 },
+      sampler: { maxTokens: 4 },
+      backend: { threads: 1 },
+      start: true,
+    });
+    await until(() => runs.every((r) => statusOf(r.id).includes('done')));
+    const custom = runs.find((r) => r.method === 'custom')!;
+    const chat = runs.find((r) => r.method === 'chat')!;
+    expect(custom.config?.method).toEqual({ method: 'custom', template: 'Question: {instruction}\nAnswer:' });
+    expect(chat.config?.method).toEqual({ method: 'chat', systemPrompt: 'Be brief.' });
+    const first = (runId: number) => workbench.exportGenerations(runId)[0]!;
+    expect(first(custom.id).prompt).toBe('Question: What are three common types of renewable energy?\nAnswer:');
+    expect(first(chat.id).prompt).toContain('<|im_start|>system\nBe brief.');
   });
 
   it('pauses a running run and resumes it to completion without duplicates', async () => {

@@ -105,6 +105,11 @@ export function createApi(workbench: Workbench, options: { transport: AppInfo['t
             method,
             dataset,
             promptLang,
+            // Method-specific settings go only to the method they belong to.
+            promptFile: method === 'urial' ? req.promptFile : undefined,
+            systemPrompt: method === 'chat' ? req.systemPrompt : undefined,
+            chatTemplate: method === 'chat' ? req.chatTemplate : undefined,
+            template: method === 'custom' ? req.template : undefined,
             subset: req.subset,
             sampler: req.sampler,
             backend: req.backend,

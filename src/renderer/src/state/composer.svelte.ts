@@ -23,6 +23,14 @@ export class ComposerState {
   /** URIAL prompt languages; empty = each dataset's own language (the default). */
   readonly promptLangs = new SvelteSet<string>();
 
+  // METHOD SETTINGS (each is sent only with its method)
+  /** URIAL: a prompt file path on the backend's machine; empty = the shipped prompt for the language. */
+  promptFile = $state('');
+  systemPrompt = $state('');
+  /** chat: a node-llama-cpp chat wrapper name; empty = the model's own template. */
+  chatTemplate = $state('');
+  template = $state('');
+
   // SUBSET
   limit = $state<NumberField>(null);
   category = $state('');
@@ -151,6 +159,9 @@ export class ComposerState {
     if (this.category.trim()) subset.category = this.category.trim();
     if (this.taskType.trim()) subset.taskType = this.taskType.trim();
 
+    if (this.methods.has('custom') && !this.template.includes('{instruction}'))
+      problems.push('The custom method needs a template containing {instruction}.');
+
     if (problems.length) return { request: null, problems };
     // Plain arrays (not the reactive sets) so the request can cross IPC (structured clone) and HTTP.
     const request: RunPlanRequest = {
@@ -162,6 +173,10 @@ export class ComposerState {
       backend,
     };
     if (this.usesUrial && this.promptLangs.size) request.promptLangs = [...this.promptLangs].sort();
+    if (this.usesUrial && this.promptFile.trim()) request.promptFile = this.promptFile.trim();
+    if (this.methods.has('chat') && this.systemPrompt.trim()) request.systemPrompt = this.systemPrompt;
+    if (this.methods.has('chat') && this.chatTemplate.trim()) request.chatTemplate = this.chatTemplate.trim();
+    if (this.methods.has('custom')) request.template = this.template;
     return { request, problems };
   }
 
