@@ -2,7 +2,7 @@
  * The one contract between the backend and every client (Electron IPC, loopback HTTP/WebSocket, tests).
  * Requests are validated against `apiSchemas.ts` at the transport boundary; clients only ever see these types.
  */
-import type { BackendConfig, FinishReason, Lang, MethodName, ModelInfo, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+import type { BackendConfig, FinishReason, Generation, Lang, MethodName, ModelInfo, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 // ─── Records as the UI sees them ────────────────────────────────────────────
 
@@ -86,29 +86,16 @@ export interface GenerationRow {
   outputTokens: number;
 }
 
-export interface GenerationDetail {
-  id: number;
-  runId: number;
+/** A stored generation with the context the reader shows next to it. */
+export type GenerationDetail = Omit<Generation, 'createdAt'> & {
   runName: string;
-  itemId: string;
   lang: Lang;
   method: string;
   modelName: string | null;
   instruction: string;
   category: string | null;
   taskTypes: string[] | null;
-  prompt: string;
-  outputRaw: string;
-  output: string;
-  finishReason: FinishReason;
-  error: string | null;
-  promptTokens: number;
-  evaluatedPromptTokens: number;
-  outputTokens: number;
-  wallMs: number;
-  tokensPerSecond: number;
-  seed: number;
-}
+};
 
 /** One column of the side-by-side view: the same item id in another run (method, model or language). */
 export type SideBySideColumn = Pick<
@@ -124,11 +111,8 @@ export interface ModelState {
   error: string | null;
 }
 
-export interface RunPlanRequest {
-  models: string[];
-  methods: MethodName[];
-  datasets: string[];
-  promptLangs?: Lang[];
+/** Settings that belong to one prompting method; each reaches only the runs of its method. */
+export interface MethodSettings {
   /** URIAL: a prompt file on the backend's machine, instead of the shipped one for the prompt language. */
   promptFile?: string;
   /** chat: system prompt, and a named template instead of the model's own. */
@@ -136,6 +120,13 @@ export interface RunPlanRequest {
   chatTemplate?: string;
   /** custom: a template containing {instruction}. */
   template?: string;
+}
+
+export interface RunPlanRequest extends MethodSettings {
+  models: string[];
+  methods: MethodName[];
+  datasets: string[];
+  promptLangs?: Lang[];
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { MethodSettings } from '../../shared/api';
 import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, SamplerConfig, Subset } from '../../shared/domain';
 import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
 import { sha256File } from '../core/files/sha256File';
@@ -12,7 +13,7 @@ import type { DatasetRecord } from '../store/DatasetRepo';
 import type { RunRecord } from '../store/RunRepo';
 import { APP_VERSION } from './appVersion';
 import { NotFoundError } from './errors';
-import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from './defaults';
+import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../shared/defaults';
 import { exportRows, type ExportRow } from './exportRows';
 import { storePort } from './storePort';
 
@@ -27,15 +28,11 @@ export interface WorkbenchOptions {
   urialOfficialDir?: string;
 }
 
-export interface CreateRunRequest {
+export interface CreateRunRequest extends MethodSettings {
   model: string;
   method: MethodName;
   dataset: string;
-  promptFile?: string;
   promptLang?: string;
-  systemPrompt?: string;
-  chatTemplate?: string;
-  template?: string;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;

@@ -1,20 +1,8 @@
+import { DEFAULT_SAMPLER } from '../../../shared/defaults';
 import type { SamplerConfig } from '../../../shared/domain';
 
-/**
- * The composer's starting sampler. Mirrors the backend's DEFAULT_SAMPLER (src/main/api/defaults.ts: greedy, as in
- * the URIAL paper's main setting, repeat penalty off); every value is sent with the run, so the two can differ
- * without harm, but keep them equal so "Greedy" means the same in the CLI and the app.
- */
-export const INITIAL_SAMPLER: SamplerConfig = {
-  maxTokens: 1024,
-  temperature: 0,
-  topP: 1,
-  topK: 0,
-  minP: 0,
-  seed: 42,
-  repeatPenalty: 1,
-  repeatPenaltyWindow: 'all',
-};
+/** The composer starts from the backend's defaults, so "Greedy" means the same in the CLI and the app. */
+export const INITIAL_SAMPLER: SamplerConfig = DEFAULT_SAMPLER;
 
 export const DECODING_PRESETS = {
   greedy: { label: 'Greedy (temperature 0)', values: { temperature: 0, topP: 1, topK: 0, minP: 0 } },

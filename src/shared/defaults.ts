@@ -1,8 +1,9 @@
-import type { BackendConfig, SamplerConfig } from '../../shared/domain';
+import type { BackendConfig, SamplerConfig } from './domain';
 
 /**
- * Defaults for a new run: greedy decoding as in the URIAL paper's main setting, and a repeat penalty that is
- * off (1.0) until the user asks for one. Every value is stored with the run and can be overridden.
+ * Defaults for a new run, the same in the CLI and the app: greedy decoding as in the URIAL paper's main
+ * setting, and a repeat penalty that is off (1.0) until the user asks for one. Every value is stored with the
+ * run and can be overridden.
  */
 export const DEFAULT_SAMPLER: SamplerConfig = {
   maxTokens: 1024,
