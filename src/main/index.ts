@@ -90,7 +90,18 @@ void app.whenReady().then(() => {
     app.exit(1);
     return;
   }
-  const api = createApi(workbench, { transport: 'ipc' });
+  const api = createApi(workbench, {
+    transport: 'ipc',
+    pickFile: async (kind) => {
+      const filters =
+        kind === 'model'
+          ? [{ name: 'GGUF models', extensions: ['gguf'] }]
+          : [{ name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson'] }];
+      const options = { properties: ['openFile' as const], filters };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  });
   backend = { workbench, api };
 
   mainWindow = openWindow(api);

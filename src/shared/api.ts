@@ -13,6 +13,8 @@ export interface AppInfo {
   /** Methods, URIAL prompt languages shipped, etc.: what the run composer may offer. */
   methods: MethodName[];
   urialPromptLangs: Lang[];
+  /** Whether `app.pickFile` can open a native file dialog (desktop app only). */
+  canPickFiles: boolean;
 }
 
 export interface DatasetInfo {
@@ -141,8 +143,12 @@ export interface RunPlan {
 
 // ─── Requests → responses ──────────────────────────────────────────────────
 
+export type FileKind = 'model' | 'dataset';
+
 export interface ApiContract {
   'app.info': [Record<string, never>, AppInfo];
+  /** Desktop only: a native file dialog; `path` is null when the user cancels. */
+  'app.pickFile': [{ kind: FileKind }, { path: string | null }];
   'models.list': [Record<string, never>, ModelInfo[]];
   'models.add': [{ path: string }, ModelInfo];
   'models.state': [Record<string, never>, ModelState];

@@ -80,6 +80,7 @@ const importFields = { idField: field, instructionField: field, delimiter: z.str
 
 export const apiRequestSchemas = {
   'app.info': empty,
+  'app.pickFile': z.object({ kind: z.enum(['model', 'dataset']) }).strict(),
   'models.list': empty,
   'models.add': z.object({ path }).strict(),
   'models.state': empty,

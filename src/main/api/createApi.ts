@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, ApiResult, AppInfo, DatasetInfo, RunInfo, RunPlan, RunPlanRequest } from '../../shared/api';
+import type { ApiErrorBody, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, ApiResult, AppInfo, FileKind, DatasetInfo, RunInfo, RunPlan, RunPlanRequest } from '../../shared/api';
 import { apiRequestSchemas, isApiMethod } from '../../shared/apiSchemas';
 import { METHODS, type MethodName } from '../../shared/domain';
 import { readDatasetFile } from '../core/datasets';
@@ -24,7 +24,13 @@ export interface Api {
  * Implements the contract in `shared/api.ts` on top of the Workbench. Transport-agnostic: the IPC and HTTP
  * adapters only move the calls and events.
  */
-export function createApi(workbench: Workbench, options: { transport: AppInfo['transport'] }): Api {
+export interface ApiOptions {
+  transport: AppInfo['transport'];
+  /** A native file dialog, which only the desktop shell can offer. */
+  pickFile?: (kind: FileKind) => Promise<string | null>;
+}
+
+export function createApi(workbench: Workbench, options: ApiOptions): Api {
   const listeners = new Set<Listener>();
   const emit = <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => {
     for (const l of listeners) l(event, payload);
@@ -125,7 +131,12 @@ export function createApi(workbench: Workbench, options: { transport: AppInfo['t
       transport: options.transport,
       methods: [...METHODS],
       urialPromptLangs: listUrialPromptLangs({ resourcesDir: workbench.options.resourcesDir, officialDir: workbench.options.urialOfficialDir }),
+      canPickFiles: options.pickFile !== undefined,
     }),
+    'app.pickFile': async ({ kind }) => {
+      if (!options.pickFile) throw new Error('Choosing a file needs the desktop app. In browser mode, type the path of the file on the machine that runs the workbench.');
+      return { path: await options.pickFile(kind) };
+    },
     'models.list': () => store.models.list(),
     'models.add': ({ path }) => workbench.addModel(path),
     'models.state': () => queue.modelState,
