@@ -133,9 +133,12 @@ export class Workbench {
     const dataset = this.resolveDataset(request.dataset);
     const method = this.#methodConfig(request, dataset);
     // Prepared here so a bad prompt file or template fails at planning, not mid-run.
-    const described = getPromptMethod(method.method, this.#prompting).prepare(method).describe();
+    const prepared = getPromptMethod(method.method, this.#prompting).prepare(method);
     const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
     if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
+    // The stop and cleaning rules are the method's, the same for every item: recorded once with the run.
+    const { stop, clean } = prepared.build(selection.items[0]!);
+    const described = { ...prepared.describe(), stop: JSON.stringify(stop), clean };
     return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
   }
 
@@ -169,7 +172,7 @@ export class Workbench {
       modelId: model.id,
       datasetId: dataset.id,
       config: { modelId: model.id, datasetId: dataset.id, subset: request.subset ?? {}, method, sampler, backend },
-      method: { ...described, method: method.method },
+      method: { ...described, method: method.method, repeatPenaltyScope: repeatPenaltyScope(sampler) },
       environment: this.#environment(),
       status: 'pending',
       itemIds,
@@ -277,4 +280,15 @@ export class Workbench {
   #environment(): Record<string, string> {
     return { app: APP_VERSION, node: process.version, platform: `${process.platform}-${process.arch}` };
   }
+}
+
+/**
+ * How the repeat penalty's reach compares with the URIAL authors' HF/vLLM setting, which penalises the whole
+ * prompt and output: recorded with every run so a deviation is visible in its provenance.
+ */
+function repeatPenaltyScope(sampler: SamplerConfig): string {
+  if (sampler.repeatPenalty === 1) return 'off';
+  return sampler.repeatPenaltyWindow === 'all'
+    ? 'whole prompt and output (as HF/vLLM)'
+    : `last ${sampler.repeatPenaltyWindow} tokens (deviates from HF/vLLM, which penalise the whole prompt and output)`;
 }
