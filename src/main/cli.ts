@@ -293,6 +293,22 @@ program
     await server.close();
   });
 
+// DETECTORS
+
+program
+  .command('detect')
+  .description('run the critical-error detectors (loop, code, language) on a run\'s generations; prints the findings count last')
+  .requiredOption('--run <id>', 'run id', int('--run'))
+  .option('--all', 're-run on every generation, not only those without results from the current detector versions')
+  .action(async (o: { run: number; all?: boolean }) => {
+    const w = wb();
+    const { generations, findings } = await w.detectRun(o.run, { all: o.all });
+    const byLabel = new Map<string, number>();
+    for (const row of w.exportGenerations(o.run)) for (const f of row.findings) byLabel.set(f.label, (byLabel.get(f.label) ?? 0) + 1);
+    console.log(`checked ${generations} generations · ${[...byLabel].map(([l, n]) => `${l} ${n}`).join(', ') || 'no findings'}`);
+    console.log(findings);
+  });
+
 // DEMO
 
 program

@@ -69,7 +69,7 @@ test('outputs are text by default and sanitized Markdown on request', async ({ p
   // Nothing executable, styled or fetching survives.
   expect(await output.locator('script, img, svg, image, iframe, style, [style]').count()).toBe(0);
   const handlers = await output.evaluate((el) =>
-    [...el.querySelectorAll('*')].flatMap((n) => [...n.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')),
+    Array.from(el.querySelectorAll('*')).flatMap((n) => Array.from(n.attributes).map((a) => a.name)).filter((n) => n.startsWith('on')),
   );
   expect(handlers).toEqual([]);
   await expect(output).toContainText('[image: tracker]');

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { MethodSettings } from '../../shared/api';
 import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, SamplerConfig, Subset } from '../../shared/domain';
 import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
+import { DETECTORS } from '../core/detectors';
 import { sha256File } from '../core/files/sha256File';
 import { defaultThreads, getLlamaRuntime, inspectGguf, LlamaBackend } from '../core/inference';
 import { getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../core/prompting';
@@ -193,7 +194,53 @@ export class Workbench {
     runId: number,
     options: { signal?: AbortSignal; onProgress?: (p: RunProgress) => void; onModelLoad?: (fraction: number) => void } = {},
   ): Promise<RunStatus> {
-    return executeRun(runId, { store: storePort(this.store), pool: this.#pool, prompting: this.#prompting, ...options });
+    return executeRun(runId, {
+      store: storePort(this.store),
+      pool: this.#pool,
+      prompting: this.#prompting,
+      // Detectors run as each generation lands, so flags are there while the run is still going.
+      afterSave: (generationId) => this.detectGenerations([generationId]).then(() => undefined),
+      ...options,
+    });
+  }
+
+  // CRITICAL-ERROR DETECTION
+
+  /** Runs every detector on these generations and stores signals and findings; returns the findings count. */
+  async detectGenerations(generationIds: number[]): Promise<number> {
+    let findings = 0;
+    for (const id of generationIds) {
+      const g = this.store.reader.get(id);
+      if (!g) throw new NotFoundError(`No generation with id ${id}.`);
+      const maxTokens = this.store.runs.get(g.runId)?.config?.sampler.maxTokens ?? null;
+      const input = {
+        outputRaw: g.outputRaw,
+        output: g.output,
+        finishReason: g.finishReason,
+        outputTokens: g.outputTokens,
+        maxTokens,
+        expectedLang: g.lang,
+        instruction: g.instruction,
+        taskTypes: g.taskTypes,
+      };
+      const results = [];
+      for (const detector of DETECTORS) {
+        const settings = { ...detector.defaultSettings };
+        results.push({ result: await detector.detect(input, settings), settings });
+      }
+      this.store.detections.save(id, results);
+      findings += results.reduce((n, r) => n + r.result.findings.length, 0);
+    }
+    return findings;
+  }
+
+  /** Detects on a run's generations: those without results from the current detector versions, or all. */
+  async detectRun(runId: number, { all = false } = {}): Promise<{ generations: number; findings: number }> {
+    if (!this.store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
+    const ids = all
+      ? this.store.generations.forRun(runId).map((g) => g.id)
+      : this.store.detections.missing(runId, DETECTORS.map((d) => ({ name: d.name, version: d.version })));
+    return { generations: ids.length, findings: await this.detectGenerations(ids) };
   }
 
   runStatus(runId: number) {
@@ -211,7 +258,7 @@ export class Workbench {
     const sha = await sha256File(file);
     const db = this.store.db;
     // Dataset, run and generations together, or nothing.
-    return db.transaction(() => {
+    const run = db.transaction(() => {
       const dataset = this.store.datasets.insert(
         { name: `${name} (instructions)`, lang: options.lang, sourcePath: resolve(file), sourceSha256: sha, format: 'generations' },
         items,
@@ -253,6 +300,9 @@ export class Workbench {
       );
       return this.store.runs.get(run.id)!;
     })();
+    // Outputs made elsewhere get the same critical-error flags as our own.
+    await this.detectRun(run.id);
+    return run;
   }
 
   exportGenerations(runId: number): ExportRow[] {

@@ -1,3 +1,4 @@
+import type { Finding } from '../../shared/detection';
 import type { Store } from '../store/openStore';
 import { NotFoundError } from './errors';
 
@@ -33,6 +34,8 @@ export interface ExportRow {
   seed: number;
   sampler: Record<string, unknown> | null;
   environment: Record<string, string>;
+  /** Critical-error detector findings (contract: label, detector, version, score, evidence). */
+  findings: { label: string; detector: string; version: string; score: number; evidence: Finding['evidence'] }[];
   annotations: { annotator: string; labels: string[]; note: string | null }[];
   judgements: { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }[];
   extra: Record<string, unknown>;
@@ -81,6 +84,9 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
       seed: g.seed,
       sampler: run.config ? { ...run.config.sampler, seed: g.seed } : null,
       environment: run.environment,
+      findings: store.detections.forGeneration(g.id).flatMap((d) =>
+        d.findings.map((f) => ({ label: f.label, detector: f.detector, version: f.version, score: f.score, evidence: f.evidence })),
+      ),
       annotations: annotations.all(g.id).map((a) => ({ annotator: a.annotator, labels: JSON.parse(a.labels_json) as string[], note: a.note })),
       judgements: judgements.all(g.id),
       extra: g.extra,

@@ -34,12 +34,12 @@ export class GenerationRepo {
 
   /**
    * Stores one finished generation in its own transaction, so it survives a crash a moment later.
-   * Replaces an earlier failed attempt ("error") of the same item, never a finished one.
+   * Replaces an earlier failed attempt ("error") of the same item, never a finished one. Returns the new id.
    */
-  insert(g: NewGeneration): void {
-    this.db.transaction(() => {
+  insert(g: NewGeneration): number {
+    return this.db.transaction(() => {
       this.db.prepare(`DELETE FROM generations WHERE run_id = ? AND item_id = ? AND finish_reason = 'error'`).run(g.runId, g.itemId);
-      this.db
+      const { lastInsertRowid } = this.db
         .prepare(
           `INSERT INTO generations (run_id, item_id, prompt, output_raw, output, finish_reason, error, prompt_tokens,
              evaluated_prompt_tokens, output_tokens, wall_ms, tokens_per_second, seed, generator, extra_json, created_at)
@@ -63,6 +63,7 @@ export class GenerationRepo {
           JSON.stringify(g.extra ?? {}),
           nowIso(),
         );
+      return Number(lastInsertRowid);
     })();
   }
 

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrate';
 import { resolveSqliteNativeBinding } from './nativeBinding';
 import { DatasetRepo } from './DatasetRepo';
+import { DetectionRepo } from './DetectionRepo';
 import { GenerationQueryRepo } from './GenerationQueryRepo';
 import { GenerationRepo } from './GenerationRepo';
 import { ModelRepo } from './ModelRepo';
@@ -17,6 +18,7 @@ export interface Store {
   readonly runs: RunRepo;
   readonly generations: GenerationRepo;
   readonly reader: GenerationQueryRepo;
+  readonly detections: DetectionRepo;
   close(): void;
 }
 
@@ -38,6 +40,7 @@ export function openStore(path: string): Store {
     runs: new RunRepo(db),
     generations: new GenerationRepo(db),
     reader: new GenerationQueryRepo(db),
+    detections: new DetectionRepo(db),
     close: () => db.close(),
   };
 }

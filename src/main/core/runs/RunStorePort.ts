@@ -8,7 +8,8 @@ export interface RunStorePort {
   /** Items that need no more work. */
   finishedItemIds(runId: number): Set<string>;
   modelPath(modelId: number): string;
-  saveGeneration(generation: FinishedGeneration): void;
+  /** Commits one finished generation; returns its id. */
+  saveGeneration(generation: FinishedGeneration): number;
   setStatus(runId: number, status: RunStatus, error?: string | null): void;
   recordEnvironment(runId: number, environment: Record<string, string>): void;
 }

@@ -16,6 +16,8 @@ export interface ExecuteRunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
   onModelLoad?: (fraction: number) => void;
+  /** Called with each generation's id right after it is committed (e.g. to run the detectors on it). */
+  afterSave?: (generationId: number) => Promise<void>;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
       const result = await backend.generate({ prompt, sampler: { ...config.sampler, seed }, signal });
       // A stopped item is dropped, not stored half-done: resume generates it again from scratch.
       if (result.finishReason === 'aborted') return;
-      store.saveGeneration({
+      const generationId = store.saveGeneration({
         runId,
         itemId: item.id,
         prompt: result.promptText,
@@ -88,6 +90,7 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
         tokensPerSecond: result.wallMs > 0 ? (result.outputTokens * 1000) / result.wallMs : 0,
         seed,
       });
+      await options.afterSave?.(generationId);
       options.onProgress?.(progress.add(result.outputTokens));
     }
   };
