@@ -95,7 +95,7 @@ export interface RunConfig {
   backend: BackendConfig;
 }
 
-export const FINISH_REASONS = ['stop', 'eos', 'max-tokens', 'aborted', 'error'] as const;
+export const FINISH_REASONS = ['stop', 'eos', 'max-tokens', 'loop', 'aborted', 'error'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export const RUN_STATUSES = ['pending', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
