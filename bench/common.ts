@@ -39,7 +39,7 @@ export interface BenchOptions {
 
 /** One benchmark's verdict, plus the lines it printed (kept for the summary). */
 export interface BenchResult {
-  id: 'P1' | 'P2' | 'P3' | 'P5';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'P4D' | 'P5';
   /** What the headline figure is, e.g. "queue/bare items-per-min ratio". */
   metric: string;
   value: number;

@@ -1,4 +1,7 @@
-import type { BackendConfig, SamplerConfig } from './domain';
+import type { BackendConfig, LoopStopConfig, SamplerConfig } from './domain';
+
+/** Early loop stop: on by default, at the sensitivity that never cut a non-looping output in bench P4. */
+export const DEFAULT_LOOP_STOP: LoopStopConfig = { enabled: true, sensitivity: 'medium' };
 
 /**
  * Defaults for a new run, the same in the CLI and the app: greedy decoding as in the URIAL paper's main
@@ -14,6 +17,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   seed: 42,
   repeatPenalty: 1,
   repeatPenaltyWindow: 'all',
+  loopStop: DEFAULT_LOOP_STOP,
 };
 
 export const DEFAULT_BACKEND: Omit<BackendConfig, 'threads'> = {

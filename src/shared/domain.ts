@@ -74,6 +74,20 @@ export interface SamplerConfig {
   seed: number;
   repeatPenalty: number;
   repeatPenaltyWindow: number | 'all';
+  /**
+   * Stop generating once the output surely loops (finish reason `loop`; the looping text is kept). Optional so
+   * configs stored before it existed stay valid; absent = off (those runs resume as they began). New runs
+   * store it explicitly, on by default (`DEFAULT_LOOP_STOP`: on, medium).
+   * `enabled: false` generates exactly as before (strict replication).
+   */
+  loopStop?: LoopStopConfig;
+}
+
+export const LOOP_STOP_SENSITIVITIES = ['low', 'medium', 'high'] as const;
+export interface LoopStopConfig {
+  enabled: boolean;
+  /** low: stops later, on more evidence; high: stops sooner. */
+  sensitivity: (typeof LOOP_STOP_SENSITIVITIES)[number];
 }
 
 export interface BackendConfig {

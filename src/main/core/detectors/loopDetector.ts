@@ -97,7 +97,7 @@ function firstRecurring4gram(tokens: { word: string; start: number }[]): number 
 /** Synchronous: the intersection keeps `detect`'s plain return type for callers that know the detector. */
 export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings): DetectorResult } & Detector<LoopSettings> = {
   name: 'loop',
-  version: '1.0.0',
+  version: '1.1.0',
   defaultSettings: {
     maxUnitChars: 600,
     minRepeats: 3,
@@ -117,6 +117,9 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
     const rep4 = repN(words, 4);
     const compression = compressionRatio(raw);
     const hitMaxTokens = input.finishReason === 'max-tokens';
+    // The early stop fired during generation: the online detector already judged this a loop, and the stop
+    // keeps the loop too short to dominate the text, so the offline signals alone would often miss it.
+    const stoppedForLoop = input.finishReason === 'loop';
     const trimmedEnd = raw.trimEnd().length;
     const suffix = longestRepeatedSuffix(raw, trimmedEnd, s.maxUnitChars, s.minRepeats);
     const suffixChars = suffix ? suffix.end - suffix.start : 0;
@@ -126,7 +129,7 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
     const highRepetition = rep4 >= s.rep4Min || compression >= s.compressionMin;
     const suffixLoop = suffix !== null && suffixCoverage >= s.minSuffixCoverage;
     const strongRepetition = tokens.length >= s.strongMinTokens && (rep4 >= s.strongRep4Min || compression >= s.strongCompressionMin);
-    const loop = !empty && (((hitMaxTokens || suffixLoop) && highRepetition) || strongRepetition);
+    const loop = !empty && (stoppedForLoop || ((hitMaxTokens || suffixLoop) && highRepetition) || strongRepetition);
 
     const findings: Finding[] = [];
     const base = { detector: loopDetector.name, version: loopDetector.version };
@@ -172,6 +175,7 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
         rep4: round(rep4),
         compression: round(compression),
         hitMaxTokens,
+        stoppedForLoop,
         suffixChars,
         suffixCoverage: round(suffixCoverage),
         suffixUnitChars: suffix?.unitChars ?? null,

@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { RunInfo, RunPlan, RunPlanRequest } from '../../../shared/api';
-import type { BackendConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
+import type { BackendConfig, LoopStopConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
 import { api } from '../lib/api';
 import { DECODING_PRESETS, INITIAL_SAMPLER, presetOf, type DecodingPreset } from '../lib/decodingPresets';
 import { errorText } from '../lib/errorText';
@@ -46,6 +46,9 @@ export class ComposerState {
   repeatPenalty = $state<NumberField>(INITIAL_SAMPLER.repeatPenalty);
   /** "all" or a number of tokens. */
   repeatWindow = $state(String(INITIAL_SAMPLER.repeatPenaltyWindow));
+  /** Stop generating once the output surely loops (finish reason "loop"). */
+  loopStop = $state(INITIAL_SAMPLER.loopStop?.enabled ?? true);
+  loopSensitivity = $state<LoopStopConfig['sensitivity']>(INITIAL_SAMPLER.loopStop?.sensitivity ?? 'medium');
 
   // BACKEND
   /** Empty = the backend's choice for this machine. */
@@ -138,6 +141,7 @@ export class ComposerState {
       minP: num('Min-p', this.minP, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
       seed: num('Seed', this.seed, int, 'a whole number'),
       repeatPenalty: num('Repeat penalty', this.repeatPenalty, (n) => n >= 0 && n <= 10, 'between 0 and 10 (1 = off)'),
+      loopStop: { enabled: this.loopStop, sensitivity: this.loopSensitivity },
     };
     const window = this.repeatWindow.trim().toLowerCase();
     if (window === 'all') sampler.repeatPenaltyWindow = 'all';

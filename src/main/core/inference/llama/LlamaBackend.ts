@@ -16,6 +16,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import type { SamplerConfig } from '../../../../shared/domain';
+import { OnlineLoopDetector } from '../../detectors/onlineLoopDetector';
 import type { PromptSpec } from '../../prompting/PromptMethod';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { errorText, inspectGguf, ModelFileError } from './inspectGguf';
@@ -153,6 +154,10 @@ export class LlamaBackend implements Backend {
       const start = await alignSequence(sequence, tokens);
       evaluatedPromptTokens = tokens.length - start;
       const stopper = new TextStopper([...request.prompt.stop, ...stops]);
+      // Early loop stop (absent in configs stored before it existed = the default). Disabled: not even constructed.
+      // Absent in run configs stored before the early stop existed: those runs resume as they began, without it.
+      const loopStop = request.sampler.loopStop ?? { enabled: false, sensitivity: 'medium' as const };
+      const loops = loopStop.enabled ? new OnlineLoopDetector(loopStop.sensitivity) : null;
       const iterator = sequence.evaluate(tokens.slice(start), {
         ...samplerOptions(request.sampler),
         repeatPenalty: repeatPenalty(request.sampler, tokens, output),
@@ -178,6 +183,11 @@ export class LlamaBackend implements Backend {
           break;
         }
         request.onText?.(text);
+        // The looping text stays in the output: it is the evidence of the loop.
+        if (loops?.push(token, text)) {
+          finish = 'loop';
+          break;
+        }
         if (output.length >= maxTokens) break;
       }
       if (finish === 'max-tokens' && output.length < maxTokens) finish = request.signal?.aborted ? 'aborted' : 'eos';
