@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { METHODS, type MethodName, type RunProgress, type Subset } from '../shared/domain';
+import { DEFAULT_LOOP_STOP } from '../shared/defaults';
+import { LOOP_STOP_SENSITIVITIES, METHODS, type LoopStopConfig, type MethodName, type RunProgress, type Subset } from '../shared/domain';
 import { readIdList } from './core/datasets';
 import { Workbench } from './api/Workbench';
 import { createApi } from './api/createApi';
@@ -123,6 +124,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--min-p <p>', 'min-p (default: 0)', num('--min-p'))
     .option('--repeat-penalty <x>', 'repetition penalty; 1 = off (default: 1)', num('--repeat-penalty'))
     .option('--repeat-window <n|all>', 'tokens the repeat penalty looks back over; "all" = whole prompt + output, as HF/vLLM (default: all)')
+    .option('--no-loop-stop', 'generate to EOS/stop/max tokens even when the output loops (default: stop loops early, finish reason "loop")')
+    .addOption(new Option('--loop-stop-sensitivity <level>', 'how soon a loop is stopped (default: medium)').choices(LOOP_STOP_SENSITIVITIES))
     .option('--threads <n>', 'CPU threads (default: physical cores)', int('--threads'))
     .option('--parallel <n>', 'parallel sequences (default: 1)', int('--parallel'))
     .option('--context-size <n>', 'context size per sequence (default: longest prompt + max tokens)', int('--context-size'))
@@ -134,7 +137,7 @@ interface RunOpts {
   promptFile?: string; promptLang?: string; systemPrompt?: string; chatTemplate?: string; template?: string;
   limit?: number; category?: string; taskType?: string; ids?: string; sample?: number; sampleSeed?: number;
   maxTokens?: number; seed?: number; temperature?: number; topP?: number; topK?: number; minP?: number;
-  repeatPenalty?: number; repeatWindow?: string; threads?: number; parallel?: number; contextSize?: number;
+  repeatPenalty?: number; repeatWindow?: string; loopStop?: boolean; loopStopSensitivity?: LoopStopConfig['sensitivity']; threads?: number; parallel?: number; contextSize?: number;
   gpu?: 'auto' | 'cpu'; name?: string;
 }
 
@@ -161,6 +164,11 @@ function runRequest(o: RunOpts) {
     sampler: defined({
       maxTokens: o.maxTokens, seed: o.seed, temperature: o.temperature, topP: o.topP, topK: o.topK, minP: o.minP,
       repeatPenalty: o.repeatPenalty, repeatPenaltyWindow,
+      // Commander's --no-loop-stop makes loopStop default to true; only a flag given sends the setting.
+      loopStop:
+        o.loopStop === false || o.loopStopSensitivity !== undefined
+          ? { enabled: o.loopStop !== false, sensitivity: o.loopStopSensitivity ?? DEFAULT_LOOP_STOP.sensitivity }
+          : undefined,
     }),
     backend: defined({ threads: o.threads, parallel: o.parallel, contextSize: o.contextSize, gpu: o.gpu }),
     name: o.name,
@@ -256,6 +264,23 @@ generations
   .option('--out <file>', 'write to a file instead of stdout')
   .action((o: { run: number; format: 'jsonl' | 'csv'; out?: string }) => {
     const text = formatExport(wb().exportGenerations(o.run), o.format);
+    if (o.out) {
+      writeFileSync(o.out, text);
+      console.error(`wrote ${o.out}`);
+    } else process.stdout.write(text);
+  });
+
+// ANNOTATIONS
+
+const annotations = program.command('annotations').description('human critical-error annotations');
+annotations
+  .command('export')
+  .description('export a run\'s current annotations, one row per generation × annotator')
+  .requiredOption('--run <id>', 'run id', int('--run'))
+  .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action((o: { run: number; format: 'jsonl' | 'csv'; out?: string }) => {
+    const text = formatExport(wb().exportAnnotations(o.run), o.format);
     if (o.out) {
       writeFileSync(o.out, text);
       console.error(`wrote ${o.out}`);

@@ -2,6 +2,7 @@
  * The one contract between the backend and every client (Electron IPC, loopback HTTP/WebSocket, tests).
  * Requests are validated against `apiSchemas.ts` at the transport boundary; clients only ever see these types.
  */
+import type { Finding } from './detection';
 import type { BackendConfig, FinishReason, Generation, Lang, MethodName, ModelInfo, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 // ─── Records as the UI sees them ────────────────────────────────────────────
@@ -105,6 +106,66 @@ export type SideBySideColumn = Pick<
   'id' | 'runId' | 'runName' | 'itemId' | 'lang' | 'method' | 'modelName' | 'instruction' | 'output' | 'finishReason' | 'outputTokens'
 >;
 
+/** A label annotators can give: a built-in critical-error label or one the project added. */
+export interface LabelInfo {
+  name: string;
+  /** Short definition shown next to the checkbox. */
+  definition: string;
+  builtin: boolean;
+}
+
+/** What the annotator said about one detector suggestion (by the finding's label). */
+export type SuggestionDecision = 'accepted' | 'rejected';
+
+/** The current annotation of one generation by one annotator. */
+export interface AnnotationRecord {
+  generationId: number;
+  annotator: string;
+  labels: string[];
+  note: string | null;
+  decisions: Record<string, SuggestionDecision>;
+  /** When this state was saved. */
+  createdAt: string;
+}
+
+export type AnnotationOrder = 'flagged-first' | 'random' | 'stratified';
+
+export interface AnnotationQueueEntry {
+  generationId: number;
+  /** Detector findings on this generation (all detectors). */
+  findings: number;
+  /** Whether this annotator has a current annotation on it. */
+  annotated: boolean;
+}
+
+/** One generation as the annotation view shows it. */
+export interface AnnotationItem {
+  generationId: number;
+  runId: number;
+  runName: string;
+  itemId: string;
+  lang: Lang;
+  method: string;
+  modelName: string | null;
+  instruction: string;
+  /** The raw output: finding evidence spans are in its coordinates. */
+  outputRaw: string;
+  finishReason: FinishReason;
+  taskTypes: string[] | null;
+  findings: Finding[];
+  annotation: AnnotationRecord | null;
+}
+
+export interface AgreementReport {
+  /** Annotators compared (sorted), and the generations every one of them annotated. */
+  annotators: string[];
+  items: number;
+  /** Inter-annotator agreement per label on those items: Cohen's kappa for 2 annotators, Fleiss' for more. */
+  labels: { label: string; statistic: 'cohen' | 'fleiss' | null; kappa: number | null; n: number }[];
+  /** Detector vs human (each current annotation is a reference) per label, 'all' then each language. */
+  detector: { label: string; lang: string; precision: number | null; recall: number | null; f1: number | null; kappa: number | null; n: number }[];
+}
+
 export interface ModelState {
   /** The model held in memory by the run queue (one at a time). */
   path: string | null;
@@ -173,6 +234,28 @@ export interface ApiContract {
   'generations.get': [{ id: number }, GenerationDetail];
   /** The same item across runs: of the given runs (or all runs) on this item id in the parallel group. */
   'generations.sideBySide': [{ id: number; runIds?: number[] }, SideBySideColumn[]];
+  'labels.list': [Record<string, never>, LabelInfo[]];
+  /** Adds a project label (lowercase, digits and dashes). */
+  'labels.add': [{ name: string; definition: string }, LabelInfo];
+  /** The generations to annotate, in a stable order (the annotator's assignments when they have some). */
+  'annotations.queue': [
+    { runIds?: number[]; annotator: string; order: AnnotationOrder; seed?: number; limit: number },
+    { entries: AnnotationQueueEntry[]; total: number },
+  ];
+  'annotations.get': [{ generationId: number; annotator: string }, AnnotationItem];
+  /** Replaces the annotator's current annotation of the generation (the previous one stays in the history). */
+  'annotations.save': [
+    { generationId: number; annotator: string; labels: string[]; note?: string | null; decisions?: Record<string, SuggestionDecision> },
+    AnnotationRecord,
+  ];
+  /** Undoes the annotator's last change; null when there is nothing left to undo. */
+  'annotations.undo': [{ annotator: string }, { generationId: number; annotation: AnnotationRecord | null } | null];
+  /** Assigns the runs' generations: `overlap` of them to every annotator, the rest to one each (seeded). */
+  'annotations.assign': [
+    { runIds: number[]; annotators: string[]; overlap: number; seed: number },
+    { generations: number; overlapItems: number; perAnnotator: Record<string, number> },
+  ];
+  'annotations.agreement': [{ runIds?: number[]; annotators?: string[] }, AgreementReport];
 }
 
 export type ApiMethod = keyof ApiContract;

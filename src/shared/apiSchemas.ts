@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApiMethod, ApiRequest } from './api';
-import { FINISH_REASONS, METHODS } from './domain';
+import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS } from './domain';
 
 const empty = z.object({}).strict();
 const id = z.number().int().nonnegative();
@@ -33,6 +33,7 @@ const sampler = z
     seed: z.number().int(),
     repeatPenalty: z.number().min(0).max(10),
     repeatPenaltyWindow: z.union([z.number().int().nonnegative(), z.literal('all')]),
+    loopStop: z.object({ enabled: z.boolean(), sensitivity: z.enum(LOOP_STOP_SENSITIVITIES) }).strict(),
   })
   .strict()
   .partial();
@@ -76,6 +77,10 @@ const filter = z
   })
   .strict();
 
+const annotator = z.string().trim().min(1).max(100);
+const labelName = z.string().min(1).max(50);
+const runIds = z.array(id).max(1000);
+
 const importFields = { idField: field, instructionField: field, delimiter: z.string().min(1).max(4).optional() };
 
 export const apiRequestSchemas = {
@@ -103,6 +108,32 @@ export const apiRequestSchemas = {
     .strict(),
   'generations.get': z.object({ id }).strict(),
   'generations.sideBySide': z.object({ id, runIds: z.array(id).max(100).optional() }).strict(),
+  'labels.list': empty,
+  'labels.add': z.object({ name: labelName, definition: z.string().min(1).max(500) }).strict(),
+  'annotations.queue': z
+    .object({
+      runIds: runIds.optional(),
+      annotator,
+      order: z.enum(['flagged-first', 'random', 'stratified']),
+      seed: z.number().int().optional(),
+      limit: z.number().int().positive().max(100_000),
+    })
+    .strict(),
+  'annotations.get': z.object({ generationId: id, annotator }).strict(),
+  'annotations.save': z
+    .object({
+      generationId: id,
+      annotator,
+      labels: z.array(labelName).max(50),
+      note: z.string().max(20_000).nullable().optional(),
+      decisions: z.record(labelName, z.enum(['accepted', 'rejected'])).optional(),
+    })
+    .strict(),
+  'annotations.undo': z.object({ annotator }).strict(),
+  'annotations.assign': z
+    .object({ runIds: runIds.min(1), annotators: z.array(annotator).min(1).max(50), overlap: z.number().min(0).max(1), seed: z.number().int() })
+    .strict(),
+  'annotations.agreement': z.object({ runIds: runIds.optional(), annotators: z.array(annotator).max(50).optional() }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: string): name is ApiMethod {

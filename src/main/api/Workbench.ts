@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { MethodSettings } from '../../shared/api';
+import type { AgreementReport, AnnotationItem, MethodSettings } from '../../shared/api';
 import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, SamplerConfig, Subset } from '../../shared/domain';
 import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
 import { DETECTORS } from '../core/detectors';
@@ -15,6 +15,7 @@ import type { RunRecord } from '../store/RunRepo';
 import { APP_VERSION } from './appVersion';
 import { NotFoundError } from './errors';
 import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../shared/defaults';
+import { annotationAgreement, exportAnnotations, type AnnotationExportRow } from './annotationReports';
 import { exportRows, type ExportRow } from './exportRows';
 import { storePort } from './storePort';
 
@@ -307,6 +308,37 @@ export class Workbench {
 
   exportGenerations(runId: number): ExportRow[] {
     return exportRows(this.store, runId);
+  }
+
+  // ANNOTATION
+
+  /** A generation as the annotation view shows it: raw output, detector findings, the annotator's current labels. */
+  annotationItem(generationId: number, annotator: string): AnnotationItem {
+    const g = this.store.reader.get(generationId);
+    if (!g) throw new NotFoundError(`No generation with id ${generationId}.`);
+    return {
+      generationId: g.id,
+      runId: g.runId,
+      runName: g.runName,
+      itemId: g.itemId,
+      lang: g.lang,
+      method: g.method,
+      modelName: g.modelName,
+      instruction: g.instruction,
+      outputRaw: g.outputRaw,
+      finishReason: g.finishReason,
+      taskTypes: g.taskTypes,
+      findings: this.store.detections.forGeneration(g.id).flatMap((d) => d.findings),
+      annotation: this.store.annotations.current(g.id, annotator),
+    };
+  }
+
+  annotationAgreement(opts: { runIds?: number[]; annotators?: string[] } = {}): AgreementReport {
+    return annotationAgreement(this.store, opts);
+  }
+
+  exportAnnotations(runId: number): AnnotationExportRow[] {
+    return exportAnnotations(this.store, runId);
   }
 
   // HELPERS

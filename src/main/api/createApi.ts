@@ -207,6 +207,21 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       return g;
     },
     'generations.sideBySide': ({ id, runIds }) => store.reader.sideBySide(id, runIds),
+    'labels.list': () => store.annotations.labels(),
+    'labels.add': ({ name, definition }) => store.annotations.addLabel(name, definition),
+    'annotations.queue': (req) => store.annotations.queue(req),
+    'annotations.get': ({ generationId, annotator }) => workbench.annotationItem(generationId, annotator),
+    'annotations.save': ({ generationId, annotator, labels, note, decisions }) => {
+      if (!store.reader.get(generationId)) throw new NotFoundError(`No generation with id ${generationId}.`);
+      return store.annotations.save(generationId, annotator, { labels, note, decisions });
+    },
+    'annotations.undo': ({ annotator }) => store.annotations.undo(annotator),
+    'annotations.assign': ({ runIds, annotators, overlap, seed }) => {
+      for (const runId of runIds) runById(runId);
+      const ids = runIds.flatMap((runId) => store.generations.forRun(runId).map((g) => g.id));
+      return { generations: ids.length, ...store.annotations.assign(ids, annotators, overlap, seed) };
+    },
+    'annotations.agreement': (req) => workbench.annotationAgreement(req),
   };
 
   return {

@@ -36,7 +36,8 @@ export interface ExportRow {
   environment: Record<string, string>;
   /** Critical-error detector findings (contract: label, detector, version, score, evidence). */
   findings: { label: string; detector: string; version: string; score: number; evidence: Finding['evidence'] }[];
-  annotations: { annotator: string; labels: string[]; note: string | null }[];
+  /** The current annotation of each annotator (history and undone states are not exported). */
+  annotations: { annotator: string; labels: string[]; note: string | null; decisions: Record<string, string>; created_at: string }[];
   judgements: { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }[];
   extra: Record<string, unknown>;
 }
@@ -47,8 +48,8 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
   const dataset = store.datasets.get(run.datasetId)!;
   const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
   const items = new Map(store.datasets.items(run.datasetId).map((i) => [i.id, i]));
-  const annotations = store.db.prepare<[number], { annotator: string; labels_json: string; note: string | null }>(
-    'SELECT annotator, labels_json, note FROM annotations WHERE generation_id = ? ORDER BY id',
+  const annotations = store.db.prepare<[number], { annotator: string; labels_json: string; note: string | null; decisions_json: string; created_at: string }>(
+    'SELECT annotator, labels_json, note, decisions_json, created_at FROM annotations WHERE generation_id = ? AND superseded_at IS NULL ORDER BY annotator',
   );
   const judgements = store.db.prepare<
     [number],
@@ -87,7 +88,13 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
       findings: store.detections.forGeneration(g.id).flatMap((d) =>
         d.findings.map((f) => ({ label: f.label, detector: f.detector, version: f.version, score: f.score, evidence: f.evidence })),
       ),
-      annotations: annotations.all(g.id).map((a) => ({ annotator: a.annotator, labels: JSON.parse(a.labels_json) as string[], note: a.note })),
+      annotations: annotations.all(g.id).map((a) => ({
+        annotator: a.annotator,
+        labels: JSON.parse(a.labels_json) as string[],
+        note: a.note,
+        decisions: JSON.parse(a.decisions_json) as Record<string, string>,
+        created_at: a.created_at,
+      })),
       judgements: judgements.all(g.id),
       extra: g.extra,
     };

@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ExportRow } from './exportRows';
 
 /** JSONL keeps nested fields as JSON; CSV writes them as JSON strings in their column. */
-export function formatExport(rows: ExportRow[], format: 'jsonl' | 'csv'): string {
+export function formatExport(rows: readonly object[], format: 'jsonl' | 'csv'): string {
   if (format === 'jsonl') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : '');
   const flat = rows.map((r) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v])),

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate';
 import { resolveSqliteNativeBinding } from './nativeBinding';
+import { AnnotationRepo } from './AnnotationRepo';
 import { DatasetRepo } from './DatasetRepo';
 import { DetectionRepo } from './DetectionRepo';
 import { GenerationQueryRepo } from './GenerationQueryRepo';
@@ -19,6 +20,7 @@ export interface Store {
   readonly generations: GenerationRepo;
   readonly reader: GenerationQueryRepo;
   readonly detections: DetectionRepo;
+  readonly annotations: AnnotationRepo;
   close(): void;
 }
 
@@ -41,6 +43,7 @@ export function openStore(path: string): Store {
     generations: new GenerationRepo(db),
     reader: new GenerationQueryRepo(db),
     detections: new DetectionRepo(db),
+    annotations: new AnnotationRepo(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,85 @@
+import type { AgreementReport } from '../../shared/api';
+import { cohensKappa, detectorAgreement, fleissKappa } from '../core/analysis';
+import type { ScopedAnnotation } from '../store/AnnotationRepo';
+import type { Store } from '../store/openStore';
+import { NotFoundError } from './errors';
+
+/**
+ * Agreement on the current annotations of the runs (all runs when none given):
+ * - between annotators, per label, on the generations every compared annotator annotated: Cohen's kappa for
+ *   two annotators, Fleiss' kappa for more (null with fewer than two, or when undefined, see core/analysis);
+ * - detector vs human per label, overall and per language (`detectorAgreement`): one row per current
+ *   annotation, the human labels as the truth and the labels of the generation's detector findings as predicted.
+ */
+export function annotationAgreement(store: Store, opts: { runIds?: number[]; annotators?: string[] }): AgreementReport {
+  const annotations = store.annotations.currentIn(opts.runIds, opts.annotators);
+  const annotators = [...new Set(annotations.map((a) => a.annotator))].sort();
+  const labels = store.annotations.labels().map((l) => l.name);
+
+  const byGeneration = new Map<number, Map<string, ScopedAnnotation>>();
+  for (const a of annotations) {
+    const m = byGeneration.get(a.generationId) ?? new Map<string, ScopedAnnotation>();
+    m.set(a.annotator, a);
+    byGeneration.set(a.generationId, m);
+  }
+  const common = annotators.length >= 2 ? [...byGeneration.values()].filter((m) => annotators.every((n) => m.has(n))) : [];
+  const says = (m: Map<string, ScopedAnnotation>, annotator: string, label: string) => m.get(annotator)!.labels.includes(label);
+
+  const statistic: AgreementReport['labels'][number]['statistic'] = annotators.length === 2 ? 'cohen' : annotators.length > 2 ? 'fleiss' : null;
+  const labelRows = labels.map((label) => ({
+    label,
+    statistic,
+    n: common.length,
+    kappa:
+      statistic === 'cohen'
+        ? cohensKappa(common.map((m) => [says(m, annotators[0]!, label), says(m, annotators[1]!, label)] as const))
+        : statistic === 'fleiss'
+          ? fleissKappa(common.map((m) => annotators.map((a) => says(m, a, label))))
+          : null,
+  }));
+
+  const detected = new Map<number, string[]>();
+  const detectedOf = (generationId: number) => {
+    let found = detected.get(generationId);
+    if (!found) {
+      found = [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
+      detected.set(generationId, found);
+    }
+    return found;
+  };
+  const detector = detectorAgreement(
+    annotations.map((a) => ({ lang: a.lang, detected: detectedOf(a.generationId), human: a.labels })),
+    labels,
+  ).map(({ label, lang, precision, recall, f1, kappa, n }) => ({ label, lang, precision, recall, f1, kappa, n }));
+
+  return { annotators, items: common.length, labels: labelRows, detector };
+}
+
+/** One exported annotation. Field names are a contract with outside scripts: add fields, never rename them. */
+export interface AnnotationExportRow {
+  run_id: number;
+  item_id: string;
+  generation_id: number;
+  lang: string;
+  annotator: string;
+  labels: string[];
+  note: string | null;
+  created_at: string;
+  decisions: Record<string, string>;
+}
+
+/** The current annotations of a run, one row per generation × annotator. */
+export function exportAnnotations(store: Store, runId: number): AnnotationExportRow[] {
+  if (!store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
+  return store.annotations.currentIn([runId]).map((a) => ({
+    run_id: a.runId,
+    item_id: a.itemId,
+    generation_id: a.generationId,
+    lang: a.lang,
+    annotator: a.annotator,
+    labels: a.labels,
+    note: a.note,
+    created_at: a.createdAt,
+    decisions: a.decisions,
+  }));
+}
