@@ -156,6 +156,19 @@ export interface AnnotationItem {
   annotation: AnnotationRecord | null;
 }
 
+export interface CriticalErrorRate {
+  model: string;
+  method: string;
+  lang: Lang;
+  label: string;
+  /** Generations in the cell, those with the label, and the share with its bootstrap CI. */
+  n: number;
+  count: number;
+  rate: number;
+  low: number;
+  high: number;
+}
+
 export interface AgreementReport {
   /** Annotators compared (sorted), and the generations every one of them annotated. */
   annotators: string[];
@@ -256,6 +269,11 @@ export interface ApiContract {
     { generations: number; overlapItems: number; perAnnotator: Record<string, number> },
   ];
   'annotations.agreement': [{ runIds?: number[]; annotators?: string[] }, AgreementReport];
+  /**
+   * Critical-error rates per model × method × language × label with bootstrap 95% CIs, from the detectors or
+   * from people (one annotator's labels, or the majority of each generation's annotators).
+   */
+  'annotations.rates': [{ runIds?: number[]; source: 'human' | 'detector'; annotator?: string }, CriticalErrorRate[]];
 }
 
 export type ApiMethod = keyof ApiContract;

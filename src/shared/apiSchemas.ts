@@ -134,6 +134,7 @@ export const apiRequestSchemas = {
     .object({ runIds: runIds.min(1), annotators: z.array(annotator).min(1).max(50), overlap: z.number().min(0).max(1), seed: z.number().int() })
     .strict(),
   'annotations.agreement': z.object({ runIds: runIds.optional(), annotators: z.array(annotator).max(50).optional() }).strict(),
+  'annotations.rates': z.object({ runIds: runIds.optional(), source: z.enum(['human', 'detector']), annotator: annotator.optional() }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: string): name is ApiMethod {

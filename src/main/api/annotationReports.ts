@@ -1,5 +1,5 @@
-import type { AgreementReport } from '../../shared/api';
-import { cohensKappa, detectorAgreement, fleissKappa } from '../core/analysis';
+import type { AgreementReport, CriticalErrorRate } from '../../shared/api';
+import { cohensKappa, criticalErrorRates, detectorAgreement, fleissKappa } from '../core/analysis';
 import type { ScopedAnnotation } from '../store/AnnotationRepo';
 import type { Store } from '../store/openStore';
 import { NotFoundError } from './errors';
@@ -53,6 +53,45 @@ export function annotationAgreement(store: Store, opts: { runIds?: number[]; ann
   ).map(({ label, lang, precision, recall, f1, kappa, n }) => ({ label, lang, precision, recall, f1, kappa, n }));
 
   return { annotators, items: common.length, labels: labelRows, detector };
+}
+
+/**
+ * Critical-error rates per model × method × language × label, ready for charts. `detector`: the labels of
+ * each generation's findings. `human`: one annotator's current labels, or, with none named, the labels that at
+ * least half of a generation's annotators gave; generations nobody annotated are left out.
+ */
+export function criticalErrorRateReport(
+  store: Store,
+  opts: { runIds?: number[]; source: 'human' | 'detector'; annotator?: string },
+): CriticalErrorRate[] {
+  const where = opts.runIds?.length ? `WHERE g.run_id IN (${opts.runIds.map(() => '?').join(',')})` : '';
+  const generations = store.db
+    .prepare<unknown[], { id: number; model: string; method: string; lang: string }>(
+      `SELECT g.id, coalesce(m.name, g.generator, 'imported') AS model,
+              coalesce(json_extract(r.method_json, '$.method'), 'unknown') AS method, d.lang
+       FROM generations g JOIN runs r ON r.id = g.run_id JOIN datasets d ON d.id = r.dataset_id
+       LEFT JOIN models m ON m.id = r.model_id ${where}`,
+    )
+    .all(...(opts.runIds ?? []));
+  const labels = store.annotations.labels().map((l) => l.name);
+  let labelsOf: (generationId: number) => string[] | null;
+  if (opts.source === 'detector') {
+    labelsOf = (id) => [...new Set(store.detections.forGeneration(id).flatMap((d) => d.findings.map((f) => f.label)))];
+  } else {
+    const byGeneration = new Map<number, string[][]>();
+    for (const a of store.annotations.currentIn(opts.runIds, opts.annotator ? [opts.annotator] : undefined))
+      byGeneration.set(a.generationId, [...(byGeneration.get(a.generationId) ?? []), a.labels]);
+    labelsOf = (id) => {
+      const votes = byGeneration.get(id);
+      if (!votes) return null;
+      return labels.filter((label) => votes.filter((v) => v.includes(label)).length * 2 >= votes.length);
+    };
+  }
+  const rows = generations.flatMap((g) => {
+    const found = labelsOf(g.id);
+    return found ? [{ model: g.model, method: g.method, lang: g.lang, labels: found }] : [];
+  });
+  return criticalErrorRates(rows, { labels });
 }
 
 /** One exported annotation. Field names are a contract with outside scripts: add fields, never rename them. */

@@ -5,6 +5,7 @@ import { readDatasetFile } from '../core/datasets';
 import { listUrialPromptLangs } from '../core/prompting';
 import type { DatasetRecord } from '../store/DatasetRepo';
 import type { RunRecord } from '../store/RunRepo';
+import { criticalErrorRateReport } from './annotationReports';
 import { NotFoundError } from './errors';
 import { RunQueue } from './RunQueue';
 import type { CreateRunRequest, Workbench } from './Workbench';
@@ -222,6 +223,7 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       return { generations: ids.length, ...store.annotations.assign(ids, annotators, overlap, seed) };
     },
     'annotations.agreement': (req) => workbench.annotationAgreement(req),
+    'annotations.rates': (req) => criticalErrorRateReport(store, req),
   };
 
   return {

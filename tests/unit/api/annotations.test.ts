@@ -118,3 +118,48 @@ describe('annotation API', () => {
     expect(cli(['--data-dir', dir, 'annotations', 'export', '--run', '999']).code).not.toBe(0);
   }, 60_000);
 });
+
+describe('annotations.rates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'align-rates-'));
+  const workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+  const api: Api = createApi(workbench, { transport: 'http' });
+  afterAll(async () => {
+    await api.shutdown();
+    await workbench.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts detector and human labels per model × method × language, with the majority of annotators', async () => {
+    const run = await workbench.importGenerations(FIXTURE, { lang: 'en' });
+    const ids = workbench.store.generations.forRun(run.id).map((g) => g.id);
+    const rates = async (params: ApiRequest<'annotations.rates'>) => {
+      const r = await api.handle('annotations.rates', params);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.result as ApiResponse<'annotations.rates'>;
+    };
+    const detected = await rates({ source: 'detector', runIds: [run.id] });
+    const loops = detected.find((r) => r.label === 'infinite-loop')!;
+    const expectedLoops = ids.filter((id) =>
+      workbench.store.detections.forGeneration(id).some((d) => d.findings.some((f) => f.label === 'infinite-loop')),
+    ).length;
+    expect([loops.n, loops.count]).toEqual([ids.length, expectedLoops]);
+    expect(loops.rate).toBeCloseTo(expectedLoops / ids.length);
+    expect(loops.low).toBeLessThanOrEqual(loops.rate);
+    expect(loops.high).toBeGreaterThanOrEqual(loops.rate);
+
+    // Two of three annotators call the first generation a loop: the majority label counts; one of three does not.
+    workbench.store.annotations.save(ids[0]!, 'ana', { labels: ['infinite-loop'] });
+    workbench.store.annotations.save(ids[0]!, 'ben', { labels: ['infinite-loop'] });
+    workbench.store.annotations.save(ids[0]!, 'cat', { labels: [] });
+    workbench.store.annotations.save(ids[1]!, 'ana', { labels: ['code-leak'] });
+    workbench.store.annotations.save(ids[1]!, 'ben', { labels: [] });
+    workbench.store.annotations.save(ids[1]!, 'cat', { labels: [] });
+    const human = await rates({ source: 'human', runIds: [run.id] });
+    const cell = (label: string) => human.find((r) => r.label === label)!;
+    expect([cell('infinite-loop').n, cell('infinite-loop').count]).toEqual([2, 1]);
+    expect([cell('code-leak').n, cell('code-leak').count]).toEqual([2, 0]);
+    const ana = await rates({ source: 'human', runIds: [run.id], annotator: 'ana' });
+    expect(ana.find((r) => r.label === 'code-leak')!.count).toBe(1);
+    expect((await api.handle('annotations.rates', { source: 'judge' })).ok).toBe(false);
+  });
+});
