@@ -165,6 +165,10 @@ test('two annotators label with the keyboard; labels persist; the agreement pane
   // On infinite-loop: agree on 8 of 10, each says yes twice → κ = (0.8 − 0.68) / 0.32.
   expect(kappaByHand(ANA, BEN, 'infinite-loop')).toBeCloseTo(0.375, 12);
   await expect(page.getByTestId('detector-row').first()).toBeVisible();
+  // Critical-error rates from the detectors, then from the annotators' majority.
+  await expect(page.getByTestId('rate-row').first()).toBeVisible();
+  await page.getByTestId('rates-source').selectOption('human');
+  await expect(page.getByTestId('rates-table')).toContainText('infinite-loop');
   await page.screenshot({ path: join(SHOTS, '7-annotate-agreement.png'), fullPage: true });
   expect(errors).toEqual([]);
 });
