@@ -4,6 +4,7 @@
  * page and a full-text search page, each against a full-scan baseline computing the same answer in the same process.
  * No model needed.
  */
+import { mulberry32 } from '../src/shared/random';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,17 +32,8 @@ const FILTER_PAGE = { offset: 5000, limit: 100 };
 const SEARCH: GenerationFilter = { search: RARE_WORD };
 const SEARCH_PAGE = { offset: 0, limit: 100 };
 
-/** Small deterministic PRNG (mulberry32), so every run builds the same database. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so every run builds the same database. */
+const rng = mulberry32;
 
 const SYLLABLES: Record<string, string[]> = {
   en: ['the', 'an', 'ing', 'tion', 'er', 'pro', 'con', 'ex', 'ment', 'al', 'ly', 'ate', 'com', 'in', 're', 'ble', 'ous', 'ward', 'th', 'st'],

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, LabelInfo, SuggestionDecision } from '../../shared/api';
-import { mulberry32 } from '../core/analysis';
+import { seededShuffle } from '../../shared/random';
 import { nowIso } from './time';
 
 /** A project label name: lowercase words joined by dashes, like the built-ins ("infinite-loop"). */
@@ -47,16 +47,6 @@ const toRecord = (r: AnnotationRow): AnnotationRecord => ({
 
 const marks = (xs: readonly unknown[]) => xs.map(() => '?').join(', ');
 
-/** Fisher–Yates with mulberry32: the same seed and input give the same order. */
-export function seededShuffle<T>(xs: readonly T[], seed: number): T[] {
-  const out = [...xs];
-  const rand = mulberry32(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /**
  * Human critical-error annotation (migration 0005). Every save is its own transaction and adds a row to the

@@ -1,4 +1,4 @@
-import { mulberry32 } from './mulberry32';
+import { mulberry32 } from '../../../shared/random';
 
 export interface BootstrapOptions {
   /** Bootstrap resamples; default 2000, at least 1000 (fewer gives visibly jumpy 2.5 % / 97.5 % percentiles). */

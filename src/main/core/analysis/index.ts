@@ -1,4 +1,4 @@
-export { mulberry32 } from './mulberry32';
+export { mulberry32 } from '../../../shared/random';
 export { cohensKappa } from './cohensKappa';
 export { cohensKappaCategorical } from './cohensKappaCategorical';
 export { fleissKappa } from './fleissKappa';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { z } from 'zod';
+import { seededShuffle } from '../../../shared/random';
 import type { Item, Subset } from '../../../shared/domain';
 import { DatasetError } from './DatasetError';
 import { readText } from './sourceRows';
@@ -15,17 +16,6 @@ export interface SubsetSelection {
   missingIds: string[];
 }
 
-/** mulberry32: tiny, fast, and identical on every platform, which `Math.random` is not (it is unseedable). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
@@ -60,12 +50,7 @@ export function selectSubset(items: Item[], subset: Subset): SubsetSelection {
     checkCount('sample size', size);
     if (!Number.isInteger(seed)) throw new RangeError(`Subset sample seed must be an integer, got ${seed}.`);
     if (size < selected.length) {
-      const random = mulberry32(seed);
-      const order = selected.map((_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j] as number, order[i] as number];
-      }
+      const order = seededShuffle(selected.map((_, i) => i), seed);
       const kept = order.slice(0, size).sort((a, b) => a - b);
       selected = kept.map((i) => selected[i] as Item);
     }
