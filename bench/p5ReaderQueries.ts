@@ -4,12 +4,12 @@
  * page and a full-text search page, each against a full-scan baseline computing the same answer in the same process.
  * No model needed.
  */
-import { mulberry32 } from '../src/shared/random';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { GenerationFilter } from '../src/shared/api';
+import { mulberry32 } from '../src/shared/random';
 import type { FinishReason, Item } from '../src/shared/domain';
 import { openStore, type Store } from '../src/main/store/openStore';
 import { f, median, say, verdict, type BenchOptions, type BenchResult } from './common';
