@@ -2,22 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SamplerConfig } from '../../src/shared/domain';
 import { LlamaBackend } from '../../src/main/core/inference/llama/LlamaBackend';
 import { loopDetector } from '../../src/main/core/detectors/loopDetector';
-import type { PromptSpec } from '../../src/main/core/prompting';
 import { STORIES } from '../support/paths';
+import { GREEDY, rawPrompt } from '../support/prompts';
 
-const greedy: SamplerConfig = {
-  maxTokens: 1500,
-  temperature: 0,
-  topP: 1,
-  topK: 0,
-  minP: 0,
-  seed: 1,
-  repeatPenalty: 1,
-  repeatPenaltyWindow: 'all',
-  loopStop: { enabled: true, sensitivity: 'medium' },
-};
+const greedy: SamplerConfig = { ...GREEDY, maxTokens: 1500, loopStop: { enabled: true, sensitivity: 'medium' } };
 const off = { enabled: false, sensitivity: 'medium' } as const;
-const raw = (text: string): PromptSpec => ({ kind: 'completion', prefix: '', text, stop: [], clean: 'none' });
+const raw = rawPrompt;
 
 describe('early loop stop on stories260K', () => {
   let backend: LlamaBackend;

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SamplerConfig } from '../../src/shared/domain';
 import { LlamaBackend } from '../../src/main/core/inference/llama/LlamaBackend';
 import { getPromptMethod } from '../../src/main/core/prompting';
-import type { PromptSpec } from '../../src/main/core/prompting';
+import { GREEDY, rawPrompt } from '../support/prompts';
 import { STORIES, STORIES_CHATML, URIAL_DIR, VOCAB_PHI3 } from '../support/paths';
 
-const greedy: SamplerConfig = {
-  maxTokens: 48,
-  temperature: 0,
-  topP: 1,
-  topK: 0,
-  minP: 0,
-  seed: 1,
-  repeatPenalty: 1,
-  repeatPenaltyWindow: 'all',
-};
-const raw = (text: string, stop: string[] = []): PromptSpec => ({ kind: 'completion', prefix: '', text, stop, clean: 'none' });
+const greedy = GREEDY;
+const raw = rawPrompt;
 
 describe('LlamaBackend on stories260K (completion)', () => {
   let backend: LlamaBackend;
