@@ -57,9 +57,10 @@ export interface BenchResult {
 export async function withBenchWorkbench<T>(
   label: string,
   fn: (ctx: { workbench: Workbench; modelId: number; datasetId: number }) => Promise<T>,
+  options: { detectOnGenerate?: boolean } = {},
 ): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), `align-bench-${label}-`));
-  const workbench = new Workbench({ dataDir, resourcesDir: RESOURCES_DIR, urialOfficialDir: URIAL_DIR });
+  const workbench = new Workbench({ dataDir, resourcesDir: RESOURCES_DIR, urialOfficialDir: URIAL_DIR, ...options });
   try {
     const model = await workbench.addModel(MODEL_PATH);
     const dataset = await workbench.importDataset(DATASET_PATH, { lang: 'en', name: 'just-eval-en' });

@@ -28,6 +28,11 @@ export interface WorkbenchOptions {
   resourcesDir: string;
   /** Folder of the official URIAL prompt files, for English URIAL without an explicit prompt file. */
   urialOfficialDir?: string;
+  /**
+   * Run the critical-error detectors as each generation is stored (default). Off, they run only on request
+   * (`detect --run`): for measuring the queue alone (bench P1).
+   */
+  detectOnGenerate?: boolean;
 }
 
 export interface CreateRunRequest extends MethodSettings {
@@ -200,7 +205,8 @@ export class Workbench {
       pool: this.#pool,
       prompting: this.#prompting,
       // Detectors run as each generation lands, so flags are there while the run is still going.
-      afterSave: (generationId) => this.detectGenerations([generationId]).then(() => undefined),
+      afterSave:
+        this.options.detectOnGenerate === false ? undefined : (generationId) => this.detectGenerations([generationId]).then(() => undefined),
       ...options,
     });
   }

@@ -5,13 +5,7 @@ import type { Store } from '../store/openStore';
 export function storePort(store: Store): RunStorePort {
   return {
     getRun: (runId) => store.runs.get(runId),
-    plannedItems: (runId) => {
-      const run = store.runs.get(runId);
-      if (!run) return [];
-      const ids = store.runs.itemIds(runId);
-      const byId = new Map(store.datasets.items(run.datasetId, ids).map((item) => [item.id, item]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
-    },
+    plannedItems: (runId) => store.datasets.itemsOfRun(runId),
     finishedItemIds: (runId) => store.generations.finishedItemIds(runId),
     modelPath: (modelId) => {
       const model = store.models.get(modelId);

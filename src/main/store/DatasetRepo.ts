@@ -107,6 +107,18 @@ export class DatasetRepo {
     return rows.filter((r) => !wanted || wanted.has(r.item_id)).map(toItem);
   }
 
+  /** The items a run covers, in the run's order, straight from its frozen item list. */
+  itemsOfRun(runId: number): Item[] {
+    return this.db
+      .prepare<[number], ItemRow>(
+        `SELECT i.* FROM run_items ri JOIN runs r ON r.id = ri.run_id
+         JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = ri.item_id
+         WHERE ri.run_id = ? ORDER BY ri.position`,
+      )
+      .all(runId)
+      .map(toItem);
+  }
+
   /** Puts the datasets in one parallel group: their items sharing an id are translations of each other. */
   link(datasetIds: number[], group: string): void {
     const stmt = this.db.prepare('UPDATE datasets SET parallel_group = ? WHERE id = ?');

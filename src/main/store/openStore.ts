@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { cachePreparedStatements } from './cachePreparedStatements';
 import { migrate } from './migrate';
 import { resolveSqliteNativeBinding } from './nativeBinding';
 import { AnnotationRepo } from './AnnotationRepo';
@@ -34,6 +35,7 @@ export function openStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  cachePreparedStatements(db);
   return {
     db,
     path,

@@ -16,7 +16,10 @@ export interface ExecuteRunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
   onModelLoad?: (fraction: number) => void;
-  /** Called with each generation's id right after it is committed (e.g. to run the detectors on it). */
+  /**
+   * Called with each generation's id right after it is committed (e.g. to run the detectors on it). It runs
+   * off the generation path, one at a time, while the next items generate; the run ends after the last one.
+   */
   afterSave?: (generationId: number) => Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
 
   const progress = new ProgressMeter(runId, run.total, run.total - todo.length);
   let next = 0;
+  let followUps: Promise<void> = Promise.resolve();
   const worker = async (): Promise<void> => {
     while (!signal?.aborted && next < todo.length) {
       const index = next++;
@@ -90,11 +94,17 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
         tokensPerSecond: result.wallMs > 0 ? (result.outputTokens * 1000) / result.wallMs : 0,
         seed,
       });
-      await options.afterSave?.(generationId);
+      if (options.afterSave) {
+        const after = options.afterSave;
+        // Chained, not awaited: the model's next token is computed natively meanwhile, so this work is almost free.
+        // A failure here must not fail the generation, which is already stored.
+        followUps = followUps.then(() => after(generationId)).catch((err) => console.error(`After generation ${generationId}:`, err));
+      }
       options.onProgress?.(progress.add(result.outputTokens));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, config.backend.parallel) }, worker));
+  await followUps;
 
   const status: RunStatus = signal?.aborted ? (signal.reason === 'cancel' ? 'cancelled' : 'paused') : 'done';
   store.setStatus(runId, status);
