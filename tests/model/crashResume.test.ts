@@ -60,6 +60,9 @@ describe('a CLI run killed with SIGKILL mid-run', { timeout: 240_000 }, () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const planned = db.prepare('SELECT count(*) AS n FROM run_items WHERE run_id = ?').get(Number(runId)) as { n: number };
       expect(planned.n).toBe(ITEMS);
+      // Every generation has its detector results, including those stored just before the kill.
+      const detected = db.prepare('SELECT count(DISTINCT generation_id) AS n FROM detections').get() as { n: number };
+      expect(detected.n).toBe(ITEMS);
     } finally {
       db.close();
     }

@@ -196,19 +196,22 @@ export class Workbench {
   }
 
   /** Starts or resumes a run in this process; resolves with the final status (paused/cancelled on `signal`). */
-  startRun(
+  async startRun(
     runId: number,
     options: { signal?: AbortSignal; onProgress?: (p: RunProgress) => void; onModelLoad?: (fraction: number) => void } = {},
   ): Promise<RunStatus> {
-    return executeRun(runId, {
+    const detect = this.options.detectOnGenerate !== false;
+    const status = await executeRun(runId, {
       store: storePort(this.store),
       pool: this.#pool,
       prompting: this.#prompting,
       // Detectors run as each generation lands, so flags are there while the run is still going.
-      afterSave:
-        this.options.detectOnGenerate === false ? undefined : (generationId) => this.detectGenerations([generationId]).then(() => undefined),
+      afterSave: detect ? (generationId) => this.detectGenerations([generationId]).then(() => undefined) : undefined,
       ...options,
     });
+    // A process killed mid-run may have stored generations whose detection had not run yet: catch up.
+    if (detect) await this.detectRun(runId);
+    return status;
   }
 
   // CRITICAL-ERROR DETECTION
