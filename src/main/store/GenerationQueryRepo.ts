@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { GenerationRow as GenerationTableRow } from './GenerationRepo';
 import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from '../../shared/api';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
 
@@ -32,29 +33,16 @@ interface ListRowSql {
   output_tokens: number | null;
 }
 
-interface DetailRowSql {
-  id: number;
-  run_id: number;
+/** A stored generation row joined with its run, dataset, item and model. */
+type DetailRowSql = Omit<GenerationTableRow, 'generator' | 'extra_json' | 'created_at'> & {
   run_name: string;
-  item_id: string;
   lang: string;
   method: string | null;
   model_name: string | null;
   instruction: string;
   category: string | null;
   task_types_json: string | null;
-  prompt: string;
-  output_raw: string;
-  output: string;
-  finish_reason: FinishReason;
-  error: string | null;
-  prompt_tokens: number | null;
-  evaluated_prompt_tokens: number | null;
-  output_tokens: number | null;
-  wall_ms: number | null;
-  tokens_per_second: number | null;
-  seed: number | null;
-}
+};
 
 type ColumnRowSql = Pick<
   DetailRowSql,

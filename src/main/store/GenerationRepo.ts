@@ -7,7 +7,8 @@ export type NewGeneration = Omit<Generation, 'id' | 'createdAt'> & {
   extra?: Record<string, unknown>;
 };
 
-interface GenerationRow {
+/** A row of the generations table, as SQLite returns it. */
+export interface GenerationRow {
   id: number;
   run_id: number;
   item_id: string;
