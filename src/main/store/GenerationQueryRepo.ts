@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { GenerationRow as GenerationTableRow } from './GenerationRepo';
+import { toGeneration, type GenerationRow as GenerationTableRow } from './GenerationRepo';
 import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from '../../shared/api';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
 
@@ -34,7 +34,7 @@ interface ListRowSql {
 }
 
 /** A stored generation row joined with its run, dataset, item and model. */
-type DetailRowSql = Omit<GenerationTableRow, 'generator' | 'extra_json' | 'created_at'> & {
+type DetailRowSql = GenerationTableRow & {
   run_name: string;
   lang: string;
   method: string | null;
@@ -102,10 +102,8 @@ export class GenerationQueryRepo {
   get(id: number): GenerationDetail | undefined {
     const row = this.db
       .prepare<[number], DetailRowSql>(
-        `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
-           coalesce(i.instruction, '') AS instruction, i.category, i.task_types_json, g.prompt, g.output_raw, g.output,
-           g.finish_reason, g.error, g.prompt_tokens, g.evaluated_prompt_tokens, g.output_tokens, g.wall_ms,
-           g.tokens_per_second, g.seed
+        `SELECT g.*, r.name AS run_name, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+           coalesce(i.instruction, '') AS instruction, i.category, i.task_types_json
          FROM generations g
          JOIN runs r ON r.id = g.run_id
          JOIN datasets d ON d.id = r.dataset_id
@@ -349,27 +347,16 @@ function toRow(r: ListRowSql): GenerationRow {
 }
 
 function toDetail(r: DetailRowSql): GenerationDetail {
+  // The stored generation as the store maps it, minus what the reader does not show, plus its context.
+  const { generator: _generator, extra: _extra, createdAt: _createdAt, ...generation } = toGeneration(r);
   return {
-    id: r.id,
-    runId: r.run_id,
+    ...generation,
     runName: r.run_name,
-    itemId: r.item_id,
     lang: r.lang,
     method: r.method ?? 'unknown',
     modelName: r.model_name,
     instruction: r.instruction,
     category: r.category,
     taskTypes: r.task_types_json ? (JSON.parse(r.task_types_json) as string[]) : null,
-    prompt: r.prompt,
-    outputRaw: r.output_raw,
-    output: r.output,
-    finishReason: r.finish_reason,
-    error: r.error,
-    promptTokens: r.prompt_tokens ?? 0,
-    evaluatedPromptTokens: r.evaluated_prompt_tokens ?? 0,
-    outputTokens: r.output_tokens ?? 0,
-    wallMs: r.wall_ms ?? 0,
-    tokensPerSecond: r.tokens_per_second ?? 0,
-    seed: r.seed ?? 0,
   };
 }

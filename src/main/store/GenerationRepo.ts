@@ -103,7 +103,7 @@ export class GenerationRepo {
   }
 }
 
-function toGeneration(r: GenerationRow): GenerationRecord {
+export function toGeneration(r: GenerationRow): GenerationRecord {
   return {
     id: r.id,
     runId: r.run_id,
