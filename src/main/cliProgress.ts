@@ -1,4 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
+import type { JudgeRunProgress } from '../shared/api';
 import type { RunProgress } from '../shared/domain';
 
 export interface ProgressReporter {
@@ -36,6 +37,17 @@ export function createProgressReporter(name: string, total: number, done: number
       stream.write(`progress ${p.done}/${p.total} · ${p.tokensPerSecond.toFixed(1)} tok/s · ETA ${formatEta(p.etaSeconds)}\n`);
     },
     stop: () => {},
+  };
+}
+
+/** Judge runs: one plain line per ~5% of the calls (and the last), with N/A and cache counts. */
+export function createJudgeProgressReporter(total: number, stream = process.stderr): (p: JudgeRunProgress) => void {
+  const step = Math.max(1, Math.round(total / 20));
+  let lastDone = -1;
+  return (p) => {
+    if (p.done === lastDone || (p.done % step !== 0 && p.done !== p.total)) return;
+    lastDone = p.done;
+    stream.write(`judged ${p.done}/${p.total} · N/A ${p.na} · cached ${p.cached} · ETA ${formatEta(p.etaSeconds)}\n`);
   };
 }
 

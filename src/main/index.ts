@@ -3,7 +3,7 @@
  * Electron-free code under core/, store/ and api/ (see DESIGN §4), so it is testable in plain Node.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
 import { Workbench } from './api/Workbench';
@@ -92,6 +92,17 @@ void app.whenReady().then(() => {
   }
   const api = createApi(workbench, {
     transport: 'ipc',
+    // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
+    secrets: {
+      encrypt: (text) => {
+        // On Linux without a keyring, Electron falls back to a hard-coded password ("basic_text"): not encryption.
+        const weak = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
+        if (!safeStorage.isEncryptionAvailable() || weak)
+          throw new Error('The OS keychain is not available, so the API key cannot be stored encrypted. Put the key in an environment variable and give its name instead.');
+        return safeStorage.encryptString(text).toString('base64');
+      },
+      decrypt: (blob) => safeStorage.decryptString(Buffer.from(blob, 'base64')),
+    },
     pickFile: async (kind) => {
       const filters =
         kind === 'model'

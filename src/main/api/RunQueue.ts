@@ -1,110 +1,194 @@
-import type { ModelState } from '../../shared/api';
+import type { JudgeRunProgress, ModelState } from '../../shared/api';
 import type { RunProgress, RunStatus } from '../../shared/domain';
 import type { StopReason } from '../core/runs/executeRun';
+import type { Judging } from './Judging';
 import type { Workbench } from './Workbench';
 
 export interface RunQueueEvents {
   progress(progress: RunProgress): void;
   changed(runId: number, status: RunStatus): void;
   model(state: ModelState): void;
+  judgeProgress(progress: JudgeRunProgress): void;
+  judgeChanged(judgeRunId: number, status: RunStatus): void;
 }
 
+/** Generation runs and judge runs: two kinds of job on one queue. */
+type JobKind = 'run' | 'judgeRun';
+
+/** What the queue needs to drive one kind of job. */
+interface JobDriver {
+  setStatus(id: number, status: RunStatus, error?: string): void;
+  errorOf(id: number): string | null;
+  /** The model file the job loads, null when it loads none (a remote judge). */
+  modelPathOf(id: number): string | null;
+  execute(id: number, options: { signal: AbortSignal; onProgress: (p: RunProgress | JudgeRunProgress) => void; onModelLoad: (fraction: number) => void }): Promise<RunStatus>;
+  changed(id: number, status: RunStatus): void;
+  progress(p: RunProgress | JudgeRunProgress): void;
+}
+
+interface Job {
+  kind: JobKind;
+  id: number;
+}
+
+const same = (a: Job, b: Job) => a.kind === b.kind && a.id === b.id;
+const keyOf = (job: Job) => `${job.kind}:${job.id}`;
+
 /**
- * Runs queued runs one at a time in this process (one model in memory at a time), so the UI can queue a whole
- * batch. Pause and cancel abort the current item; paused runs resume exactly where they stopped.
+ * Runs queued work one job at a time in this process (one model in memory at a time), so the UI can queue a
+ * whole batch: generation runs and judge runs alike. Pause and cancel abort the current item or judge call;
+ * paused jobs resume exactly where they stopped.
  */
 export class RunQueue {
-  #waiting: number[] = [];
-  #current: { runId: number; controller: AbortController } | null = null;
-  #progress = new Map<number, RunProgress>();
+  #waiting: Job[] = [];
+  #current: (Job & { controller: AbortController }) | null = null;
+  #progress = new Map<string, RunProgress | JudgeRunProgress>();
   #model: ModelState = { path: null, status: 'unloaded', progress: 0, error: null };
   #idle: Promise<void> = Promise.resolve();
+  readonly #drivers: Record<JobKind, JobDriver>;
+  readonly #events: RunQueueEvents;
 
-  constructor(
-    private readonly workbench: Workbench,
-    private readonly events: RunQueueEvents,
-  ) {}
+  constructor(workbench: Workbench, judging: Judging, events: RunQueueEvents) {
+    const store = workbench.store;
+    this.#drivers = {
+      run: {
+        setStatus: (id, status, error) => store.runs.setStatus(id, status, error),
+        errorOf: (id) => store.runs.get(id)?.error ?? null,
+        modelPathOf: (id) => {
+          const modelId = store.runs.get(id)?.modelId;
+          return modelId == null ? null : (store.models.get(modelId)?.path ?? null);
+        },
+        execute: (id, options) => workbench.startRun(id, options),
+        changed: (id, status) => events.changed(id, status),
+        progress: (p) => events.progress(p as RunProgress),
+      },
+      judgeRun: {
+        setStatus: (id, status, error) => store.judgeRuns.setStatus(id, status, error),
+        errorOf: (id) => store.judgeRuns.get(id)?.error ?? null,
+        modelPathOf: (id) => judging.modelPathOfJudgeRun(id),
+        execute: (id, options) => judging.startJudgeRun(id, options),
+        changed: (id, status) => events.judgeChanged(id, status),
+        progress: (p) => events.judgeProgress(p as JudgeRunProgress),
+      },
+    };
+    this.#events = events;
+  }
+
+  /** A job is running (it holds the model slot). */
+  get busy(): boolean {
+    return this.#current !== null;
+  }
 
   get modelState(): ModelState {
     return this.#model;
   }
 
+  // GENERATION RUNS (the original interface)
+
   progressOf(runId: number): RunProgress | null {
-    return this.#progress.get(runId) ?? null;
+    return (this.#progress.get(keyOf({ kind: 'run', id: runId })) as RunProgress | undefined) ?? null;
   }
 
   isQueued(runId: number): boolean {
-    return this.#current?.runId === runId || this.#waiting.includes(runId);
+    return this.#isQueued({ kind: 'run', id: runId });
   }
 
   enqueue(runId: number): void {
-    if (this.isQueued(runId)) return;
-    this.#waiting.push(runId);
-    this.workbench.store.runs.setStatus(runId, 'pending');
-    this.events.changed(runId, 'pending');
-    if (!this.#current) this.#idle = this.#drain();
+    this.#enqueue({ kind: 'run', id: runId });
   }
 
   /** Stops a run: "pause" keeps it resumable, "cancel" marks it cancelled. A waiting run is just dequeued. */
   stop(runId: number, reason: StopReason): void {
-    const status: RunStatus = reason === 'cancel' ? 'cancelled' : 'paused';
-    if (this.#current?.runId === runId) {
-      this.#current.controller.abort(reason);
-      return;
-    }
-    const at = this.#waiting.indexOf(runId);
-    if (at !== -1) this.#waiting.splice(at, 1);
-    this.workbench.store.runs.setStatus(runId, status);
-    this.events.changed(runId, status);
+    this.#stop({ kind: 'run', id: runId }, reason);
   }
 
-  /** Pauses everything (app shutdown): runs stay resumable. */
+  // JUDGE RUNS
+
+  judgeProgressOf(judgeRunId: number): JudgeRunProgress | null {
+    return (this.#progress.get(keyOf({ kind: 'judgeRun', id: judgeRunId })) as JudgeRunProgress | undefined) ?? null;
+  }
+
+  isJudgeRunQueued(judgeRunId: number): boolean {
+    return this.#isQueued({ kind: 'judgeRun', id: judgeRunId });
+  }
+
+  enqueueJudgeRun(judgeRunId: number): void {
+    this.#enqueue({ kind: 'judgeRun', id: judgeRunId });
+  }
+
+  stopJudgeRun(judgeRunId: number, reason: StopReason): void {
+    this.#stop({ kind: 'judgeRun', id: judgeRunId }, reason);
+  }
+
+  /** Pauses everything (app shutdown): jobs stay resumable. */
   async shutdown(): Promise<void> {
-    for (const runId of [...this.#waiting]) this.stop(runId, 'pause');
+    for (const job of [...this.#waiting]) this.#stop(job, 'pause');
     if (this.#current) this.#current.controller.abort('pause');
     await this.#idle;
   }
 
+  #isQueued(job: Job): boolean {
+    return (this.#current !== null && same(this.#current, job)) || this.#waiting.some((w) => same(w, job));
+  }
+
+  #enqueue(job: Job): void {
+    if (this.#isQueued(job)) return;
+    this.#waiting.push(job);
+    const driver = this.#drivers[job.kind];
+    driver.setStatus(job.id, 'pending');
+    driver.changed(job.id, 'pending');
+    if (!this.#current) this.#idle = this.#drain();
+  }
+
+  #stop(job: Job, reason: StopReason): void {
+    const status: RunStatus = reason === 'cancel' ? 'cancelled' : 'paused';
+    if (this.#current && same(this.#current, job)) {
+      this.#current.controller.abort(reason);
+      return;
+    }
+    const at = this.#waiting.findIndex((w) => same(w, job));
+    if (at !== -1) this.#waiting.splice(at, 1);
+    const driver = this.#drivers[job.kind];
+    driver.setStatus(job.id, status);
+    driver.changed(job.id, status);
+  }
+
   async #drain(): Promise<void> {
-    for (let runId = this.#waiting.shift(); runId !== undefined; runId = this.#waiting.shift()) {
+    for (let job = this.#waiting.shift(); job !== undefined; job = this.#waiting.shift()) {
+      const driver = this.#drivers[job.kind];
       const controller = new AbortController();
-      this.#current = { runId, controller };
-      this.events.changed(runId, 'running');
-      const modelPath = this.#modelPathOf(runId);
+      this.#current = { ...job, controller };
+      driver.changed(job.id, 'running');
+      const modelPath = driver.modelPathOf(job.id);
       try {
-        const status = await this.workbench.startRun(runId, {
+        const status = await driver.execute(job.id, {
           signal: controller.signal,
           onProgress: (p) => {
-            this.#progress.set(runId, p);
-            this.#setModel({ path: modelPath, status: 'loaded', progress: 1, error: null });
-            this.events.progress(p);
+            this.#progress.set(keyOf(job!), p);
+            if (modelPath) this.#setModel({ path: modelPath, status: 'loaded', progress: 1, error: null });
+            driver.progress(p);
           },
           onModelLoad: (fraction) => this.#setModel({ path: modelPath, status: fraction < 1 ? 'loading' : 'loaded', progress: fraction, error: null }),
         });
-        if (status === 'failed') {
-          const error = this.workbench.store.runs.get(runId)?.error ?? 'failed';
+        if (status === 'failed' && modelPath) {
+          const error = driver.errorOf(job.id) ?? 'failed';
           if (this.#model.status !== 'loaded' || this.#model.path !== modelPath) this.#setModel({ path: modelPath, status: 'error', progress: 0, error });
         }
-        this.events.changed(runId, status);
+        driver.changed(job.id, status);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        this.workbench.store.runs.setStatus(runId, 'failed', message);
-        this.events.changed(runId, 'failed');
+        driver.setStatus(job.id, 'failed', message);
+        driver.changed(job.id, 'failed');
       } finally {
         this.#current = null;
       }
     }
   }
 
-  #modelPathOf(runId: number): string | null {
-    const modelId = this.workbench.store.runs.get(runId)?.modelId;
-    return modelId == null ? null : (this.workbench.store.models.get(modelId)?.path ?? null);
-  }
-
   #setModel(state: ModelState): void {
     const m = this.#model;
     if (m.path === state.path && m.status === state.status && m.error === state.error && Math.abs(m.progress - state.progress) < 0.01) return;
     this.#model = state;
-    this.events.model(state);
+    this.#events.model(state);
   }
 }

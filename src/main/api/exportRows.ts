@@ -1,4 +1,5 @@
 import type { Finding } from '../../shared/detection';
+import type { ExportedJudgement } from '../store/JudgementRepo';
 import type { Store } from '../store/openStore';
 import { NotFoundError } from './errors';
 
@@ -38,7 +39,8 @@ export interface ExportRow {
   findings: { label: string; detector: string; version: string; score: number; evidence: Finding['evidence'] }[];
   /** The current annotation of each annotator (history and undone states are not exported). */
   annotations: { annotator: string; labels: string[]; note: string | null; decisions: Record<string, string>; created_at: string }[];
-  judgements: { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }[];
+  /** LLM judge scores, one per aspect × judge call (contract: aspect, score, rationale, judge, rubric_version, repeat); score null = N/A. */
+  judgements: ExportedJudgement[];
   extra: Record<string, unknown>;
 }
 
@@ -51,10 +53,6 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
   const annotations = store.db.prepare<[number], { annotator: string; labels_json: string; note: string | null; decisions_json: string; created_at: string }>(
     'SELECT annotator, labels_json, note, decisions_json, created_at FROM annotations WHERE generation_id = ? AND superseded_at IS NULL ORDER BY annotator',
   );
-  const judgements = store.db.prepare<
-    [number],
-    { aspect: string; score: number | null; rationale: string | null; judge: string; rubric_version: string; repeat: number }
-  >('SELECT aspect, score, rationale, judge, rubric_version, repeat FROM judgements WHERE generation_id = ? ORDER BY id');
   return store.generations.forRun(runId).map((g) => {
     const item = items.get(g.itemId);
     return {
@@ -95,7 +93,7 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
         decisions: JSON.parse(a.decisions_json) as Record<string, string>,
         created_at: a.created_at,
       })),
-      judgements: judgements.all(g.id),
+      judgements: store.judgements.exportedFor(g.id),
       extra: g.extra,
     };
   });

@@ -34,6 +34,11 @@ export interface GenerateRequest {
   sampler: SamplerConfig;
   signal?: AbortSignal;
   onText?: (textSoFar: string) => void;
+  /**
+   * Constrain the output to JSON following this schema (judging). llama: a grammar from node-llama-cpp's
+   * JSON-schema support; OpenAI-compatible servers: response_format (json_schema, else json_object).
+   */
+  jsonSchema?: Record<string, unknown>;
 }
 
 export interface GenerateResult {
@@ -48,4 +53,6 @@ export interface GenerateResult {
   evaluatedPromptTokens: number;
   outputTokens: number;
   wallMs: number;
+  /** Remote backends: HTTP requests made for this generation, retries included (a judge call records it). */
+  attempts?: number;
 }

@@ -105,6 +105,8 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
   };
   await Promise.all(Array.from({ length: Math.max(1, config.backend.parallel) }, worker));
   await followUps;
+  // A remote server names the model it actually ran (and its fingerprint) only in its replies: record them too.
+  store.recordEnvironment(runId, backend.versions());
 
   const status: RunStatus = signal?.aborted ? (signal.reason === 'cancel' ? 'cancelled' : 'paused') : 'done';
   store.setStatus(runId, status);

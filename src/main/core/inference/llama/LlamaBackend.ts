@@ -4,28 +4,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   getModuleVersion,
+  isLlamaText,
   resolvableChatWrapperTypeNames,
   resolveChatWrapper,
+  LlamaGrammarEvaluationState,
   type ChatHistoryItem,
   type ChatWrapper,
+  type GbnfJsonObjectSchema,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaGrammar,
   type LlamaModel,
+  type LlamaText,
   type ResolvableChatWrapperTypeName,
   type Token,
 } from 'node-llama-cpp';
-import type { SamplerConfig } from '../../../../shared/domain';
+import type { GpuOffload, SamplerConfig } from '../../../../shared/domain';
+import { formatBytes } from '../../../../shared/formatBytes';
 import { OnlineLoopDetector } from '../../detectors/onlineLoopDetector';
 import type { PromptSpec } from '../../prompting/PromptMethod';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
+import { contextFit, estimateMemory, runtimeMode } from './estimateMemory';
 import { errorText, inspectGguf, ModelFileError } from './inspectGguf';
 import { getLlamaRuntime } from './getLlamaRuntime';
 import { TextStopper } from './TextStopper';
 
 export interface LlamaLoadOptions {
   modelPath: string;
-  gpu: 'auto' | 'cpu';
+  /** "auto": as many layers as fit; "cpu": none; a number: that many layers on the GPU. */
+  gpu: GpuOffload;
   /** Explicit: node-llama-cpp's default (4) is 500× slower on a 2-core machine (DESIGN §3). */
   threads: number;
   onProgress?: (fraction: number) => void;
@@ -40,6 +48,8 @@ export class LlamaBackend implements Backend {
   #waiting: ((seq: LlamaContextSequence) => void)[] = [];
   #chatWrappers = new Map<string, ChatWrapper>();
   #prefixTokens = new Map<string, Token[]>();
+  /** JSON-schema grammars by schema text: building one parses GBNF, and a judge run reuses one schema. */
+  #grammars = new Map<string, Promise<{ grammar: LlamaGrammar; stops: string[] }>>();
 
   private constructor(
     readonly llama: Llama,
@@ -49,20 +59,20 @@ export class LlamaBackend implements Backend {
   ) {}
 
   static async load(options: LlamaLoadOptions): Promise<LlamaBackend> {
-    const llama = await getLlamaRuntime(options.gpu);
+    const llama = await getLlamaRuntime(runtimeMode(options.gpu));
     const { summary } = await inspectGguf(options.modelPath, llama);
     if (!summary.runnable) {
-      throw new ModelFileError(options.modelPath, 'vocab-only GGUF (a tokenizer without weights): it cannot generate. Pick a full model file.');
+      throw new ModelFileError(options.modelPath, 'vocab-only GGUF (a tokenizer without weights): it cannot generate. Pick a full model file.', 'vocab-only');
     }
     let model: LlamaModel;
     try {
       model = await llama.loadModel({
         modelPath: options.modelPath,
-        gpuLayers: options.gpu === 'cpu' ? 0 : 'auto',
+        gpuLayers: options.gpu === 'cpu' ? 0 : options.gpu,
         onLoadProgress: options.onProgress,
       });
     } catch (err) {
-      throw new ModelFileError(options.modelPath, `llama.cpp could not load it: ${memoryHint(errorText(err))}`);
+      throw new ModelFileError(options.modelPath, `llama.cpp could not load it: ${await loadFailureText(errorText(err), options)}`);
     }
     return new LlamaBackend(llama, model, options.threads, (await getModuleVersion()) ?? 'unknown');
   }
@@ -73,6 +83,8 @@ export class LlamaBackend implements Backend {
       'node-llama-cpp': this.libraryVersion,
       'llama.cpp': this.llama.llamaCppRelease.release,
       gpu: String(this.llama.gpu),
+      // What "auto" or a layer count resolved to on this machine.
+      gpuLayers: `${this.model.gpuLayers}/${this.model.fileInsights.totalLayers}`,
     };
   }
 
@@ -93,6 +105,17 @@ export class LlamaBackend implements Backend {
     )
       return;
     await this.#disposeContext();
+    // Checked first, with node-llama-cpp's estimate: an impossible size is refused in well under a second with the
+    // numbers, instead of llama.cpp's own search, which takes time proportional to the size asked for.
+    const fit = await contextFit(this.model.fileInsights, this.llama, {
+      gpuLayers: this.model.gpuLayers,
+      contextSize,
+      sequences: parallel,
+      model: { ram: 0, vram: 0 },
+    });
+    if (!fit.fits) {
+      throw new Error(`Cannot create a context of ${contextSize} tokens × ${parallel} sequence(s) for ${this.model.filename ?? 'the model'}: ${fit.problem}`);
+    }
     try {
       this.#context = await this.model.createContext({
         contextSize,
@@ -151,18 +174,24 @@ export class LlamaBackend implements Backend {
         });
       }
       const maxTokens = Math.min(request.sampler.maxTokens, room);
+      // Constrained JSON: the grammar decides where the output ends (its own stop), so neither the prompt's stop
+      // strings nor the early loop stop may cut it: a rationale that happens to contain a stop string, or the
+      // JSON skeleton that repeats by design, would turn a valid verdict into a broken one.
+      const grammar = request.jsonSchema ? await this.#grammar(request.jsonSchema) : null;
       const start = await alignSequence(sequence, tokens);
       evaluatedPromptTokens = tokens.length - start;
-      const stopper = new TextStopper([...request.prompt.stop, ...stops]);
+      const stopper = new TextStopper(grammar ? grammar.stops : [...request.prompt.stop, ...stops]);
       // Early loop stop (absent in configs stored before it existed = the default). Disabled: not even constructed.
       // Absent in run configs stored before the early stop existed: those runs resume as they began, without it.
       const loopStop = request.sampler.loopStop ?? { enabled: false, sensitivity: 'medium' as const };
-      const loops = loopStop.enabled ? new OnlineLoopDetector(loopStop.sensitivity) : null;
+      const loops = loopStop.enabled && !grammar ? new OnlineLoopDetector(loopStop.sensitivity) : null;
       const iterator = sequence.evaluate(tokens.slice(start), {
         ...samplerOptions(request.sampler),
         repeatPenalty: repeatPenalty(request.sampler, tokens, output),
         // Never shift the context silently: the run settings promised this much room.
         contextShift: { strategy: 'eraseBeginning', size: 0 },
+        // A fresh state per generation: it tracks where in the grammar this output is.
+        ...(grammar ? { grammarEvaluationState: new LlamaGrammarEvaluationState({ model: this.model, grammar: grammar.grammar }) } : {}),
       });
       let finish: GenerateResult['finishReason'] = 'max-tokens';
       for await (const token of iterator) {
@@ -191,6 +220,8 @@ export class LlamaBackend implements Backend {
         if (output.length >= maxTokens) break;
       }
       if (finish === 'max-tokens' && output.length < maxTokens) finish = request.signal?.aborted ? 'aborted' : 'eos';
+      // The grammar lets the JSON be followed by newlines (its end marker): they are not part of the reply.
+      if (grammar) text = text.trimEnd();
       return this.#result(started, promptText, text, finish, tokens.length, evaluatedPromptTokens, output.length);
     } catch (err) {
       if (request.signal?.aborted)
@@ -251,10 +282,33 @@ export class LlamaBackend implements Backend {
     history.push({ type: 'user', text: prompt.user }, { type: 'model', response: [] });
     const state = wrapper.generateContextState({ chatHistory: history });
     const tokens = state.contextText.tokenize(this.model.tokenizer);
-    const stops = state.stopGenerationTriggers
-      .map((trigger) => this.model.detokenize(trigger.tokenize(this.model.tokenizer), true))
-      .filter((s) => s.length > 0);
-    return { tokens, promptText: this.model.detokenize(tokens, true), stops };
+    return { tokens, promptText: this.model.detokenize(tokens, true), stops: this.#triggerTexts(state.stopGenerationTriggers) };
+  }
+
+  /** Stop triggers as text, matched by the TextStopper (token-level triggers can miss, DESIGN §3). */
+  #triggerTexts(triggers: readonly (LlamaText | string | readonly (string | Token)[])[]): string[] {
+    const textOf = (trigger: LlamaText | string | readonly (string | Token)[]): string => {
+      if (typeof trigger === 'string') return trigger;
+      if (isLlamaText(trigger)) return this.model.detokenize(trigger.tokenize(this.model.tokenizer), true);
+      return trigger.map((part) => (typeof part === 'string' ? part : this.model.detokenize([part], true))).join('');
+    };
+    return triggers.map(textOf).filter((s) => s.length > 0);
+  }
+
+  #grammar(schema: Record<string, unknown>): Promise<{ grammar: LlamaGrammar; stops: string[] }> {
+    const key = JSON.stringify(schema);
+    let entry = this.#grammars.get(key);
+    if (!entry) {
+      // The schema is plain JSON from the judge core; node-llama-cpp validates what it supports and throws a
+      // clear error otherwise, which becomes this generation's error.
+      entry = this.llama
+        .createGrammarForJsonSchema<GbnfJsonObjectSchema>(schema as GbnfJsonObjectSchema)
+        .then((grammar) => ({ grammar, stops: this.#triggerTexts(grammar.stopGenerationTriggers) }));
+      // A schema that failed is not cached: the next call reports the same error afresh.
+      entry.catch(() => this.#grammars.delete(key));
+      this.#grammars.set(key, entry);
+    }
+    return entry;
   }
 
   #tokenizePrefix(prefix: string): Token[] {
@@ -352,6 +406,19 @@ function repeatPenalty(sampler: SamplerConfig, prompt: Token[], output: Token[])
       return window === 'all' ? all : all.slice(-window);
     },
   };
+}
+
+/** A failed load, with the estimate's numbers (needed vs free) when memory is the likely reason. */
+async function loadFailureText(message: string, options: LlamaLoadOptions): Promise<string> {
+  if (!/memory|VRAM|RAM|alloc|too large/i.test(message)) return message;
+  const fit = await estimateMemory({ modelPath: options.modelPath, contextSize: 1, sequences: 1, gpu: options.gpu }).catch(() => null);
+  if (!fit) return memoryHint(message);
+  if (fit.problem) return `${message}: ${fit.problem}`;
+  const { needs: { model }, available } = fit;
+  return memoryHint(
+    `${message} (the model needs about ${formatBytes(model.ram)} of RAM and ${formatBytes(model.vram)} of GPU memory; ` +
+      `${formatBytes(available.ram)} of RAM and ${formatBytes(available.vram)} of GPU memory are free)`,
+  );
 }
 
 function memoryHint(message: string): string {

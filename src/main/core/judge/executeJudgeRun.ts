@@ -1,0 +1,200 @@
+import type { JudgeRunProgress } from '../../../shared/api';
+import type { RunStatus } from '../../../shared/domain';
+import { judgeCallKey } from '../../../shared/judgeCalls';
+import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';
+import { buildJudgePrompt } from './buildJudgePrompt';
+import type { Judge, JudgeReply } from './Judge';
+import type { JudgeRunStorePort } from './JudgeRunStorePort';
+import { parseVerdict, type Verdict } from './parseVerdict';
+import { planJudgeCalls, type PlannedCall } from './planJudgeRun';
+import { verdictSchema } from './verdictSchema';
+
+export interface ExecuteJudgeRunOptions {
+  store: JudgeRunStorePort;
+  /**
+   * Opens the run's judge: a local model through the shared BackendPool (one model in memory at a time) or an
+   * OpenAI-compatible endpoint. Called only when some call is not cached, so a fully cached run loads nothing.
+   */
+  openJudge: (onModelLoad: (fraction: number) => void) => Promise<{ judge: Judge; concurrency: number }>;
+  /** Abort with reason "pause" (resumable) or "cancel". */
+  signal?: AbortSignal;
+  onProgress?: (progress: JudgeRunProgress) => void;
+  onModelLoad?: (fraction: number) => void;
+}
+
+/**
+ * Judges every generation of the judge run's generation runs, `repeats` times each, skipping every call the
+ * cache already holds (same generation, judge identity, rubric version, resolved judge language and repeat).
+ * Each call is committed as it finishes, so a pause, crash or cancel loses at most the calls in flight and a
+ * new start continues with exactly the missing ones. A reply that does not parse, or no reply at all, is stored
+ * as N/A with the raw reply and the reason: never as a score. Returns the final status; failures to start become
+ * the run's status and error.
+ */
+export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeRunOptions): Promise<RunStatus> {
+  const { store, signal } = options;
+  const run = store.getJudgeRun(judgeRunId);
+  if (!run) throw new Error(`Judge run ${judgeRunId} does not exist.`);
+  const { config } = run;
+
+  let plan: PlannedCall[];
+  try {
+    plan = planJudgeCalls(config, store.targets(config.runIds), {
+      aspects: rubricOf(store, config.rubricVersion),
+      safety: rubricOf(store, config.safetyRubricVersion),
+    });
+  } catch (err) {
+    return fail(store, judgeRunId, err);
+  }
+  // The generation runs may have grown since the judge run was created: judge what is there now.
+  store.setTotal(judgeRunId, plan.length);
+  const existing = store.existingCalls(run.judgeIdentity, config.runIds);
+  const todo = plan.filter((c) => !existing.has(judgeCallKey(keyOf(c))));
+  const progress = new JudgeProgressMeter(judgeRunId, plan.length, plan.length - todo.length, countNa(plan, existing));
+  if (todo.length === 0) {
+    store.setStatus(judgeRunId, 'done');
+    options.onProgress?.(progress.snapshot('done'));
+    return 'done';
+  }
+  store.setStatus(judgeRunId, 'running');
+
+  let opened: { judge: Judge; concurrency: number };
+  try {
+    opened = await options.openJudge(options.onModelLoad ?? (() => {}));
+    store.recordEnvironment(judgeRunId, { ...opened.judge.versions(), ...fallbackNote(plan) });
+  } catch (err) {
+    return fail(store, judgeRunId, err);
+  }
+  const { judge } = opened;
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!signal?.aborted && next < todo.length) {
+      const call = todo[next++]!;
+      const { prompt } = buildJudgePrompt(call.rubric, call.judgeLang, call.target);
+      const reply = await completeSafely(judge, {
+        ...prompt,
+        schema: verdictSchema(call.rubric),
+        temperature: config.temperature,
+        seed: call.seed,
+        maxTokens: config.maxTokens,
+        signal,
+      });
+      // A call cut by a pause is dropped, not stored as N/A: resume makes it again.
+      if (signal?.aborted) return;
+      const { scores, error } = verdictOf(reply, call.rubric);
+      store.saveCall(
+        {
+          ...keyOf(call),
+          judgeRunId,
+          judge: run.judgeIdentity,
+          prompt,
+          raw: reply.raw,
+          error,
+          seed: call.seed,
+          temperature: config.temperature,
+          attempts: reply.attempts,
+          wallMs: reply.wallMs,
+          environment: {
+            ...judge.versions(),
+            ...reply.environment,
+            ...(call.fallbackFrom ? { judgeLangFallback: `${call.fallbackFrom}→en (rubric ${call.rubric.version} has no ${call.fallbackFrom} prompt)` } : {}),
+          },
+        },
+        scores,
+      );
+      options.onProgress?.(progress.add(scores.some((s) => s.score === null)));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opened.concurrency, todo.length)) }, worker));
+  } finally {
+    // A pooled local model stays loaded (the pool owns it); a remote client is let go.
+    await judge.dispose();
+  }
+
+  // The queue aborts with "pause" (resumable) or "cancel", as for generation runs.
+  const status: RunStatus = signal?.aborted ? (signal.reason === 'cancel' ? 'cancelled' : 'paused') : 'done';
+  store.setStatus(judgeRunId, status);
+  options.onProgress?.(progress.snapshot(status));
+  return status;
+}
+
+/**
+ * The verdict of a reply: the parsed scores, N/A where an aspect could not be read (with the reason), and every
+ * aspect N/A when no reply came back. Never a substituted score.
+ */
+function verdictOf(reply: JudgeReply, rubric: RubricInfo): Verdict {
+  if (reply.error) return { scores: rubric.aspects.map((aspect) => ({ aspect, score: null, rationale: null })), error: reply.error };
+  return parseVerdict(reply.raw, rubric);
+}
+
+/** Judges promise not to throw for a per-call failure; if one does anyway, it is that call's N/A, not the run's end. */
+async function completeSafely(judge: Judge, request: Parameters<Judge['complete']>[0]): Promise<JudgeReply> {
+  const started = performance.now();
+  try {
+    return await judge.complete(request);
+  } catch (err) {
+    return { raw: '', error: err instanceof Error ? err.message : String(err), attempts: 1, wallMs: performance.now() - started };
+  }
+}
+
+function rubricOf(store: JudgeRunStorePort, version: string): RubricInfo {
+  const rubric = store.rubric(version);
+  if (!rubric) throw new Error(`Rubric "${version}" is not in the store. List the rubrics with rubrics.list.`);
+  return rubric;
+}
+
+function keyOf(c: PlannedCall) {
+  return { generationId: c.target.generationId, rubricVersion: c.rubric.version, judgeLang: c.judgeLang, repeat: c.repeat };
+}
+
+function countNa(plan: readonly PlannedCall[], existing: Map<string, { na: boolean }>): number {
+  return plan.filter((c) => existing.get(judgeCallKey(keyOf(c)))?.na).length;
+}
+
+/** Recorded on the run when "target" fell back to English for some language: which, and why. */
+function fallbackNote(plan: readonly PlannedCall[]): Record<string, string> {
+  const fallbacks = [...new Set(plan.flatMap((c) => (c.fallbackFrom ? [`${c.fallbackFrom} (${c.rubric.version})`] : [])))];
+  return fallbacks.length > 0 ? { judgeLangFallbackToEnglish: fallbacks.join(', ') } : {};
+}
+
+function fail(store: JudgeRunStorePort, judgeRunId: number, err: unknown): RunStatus {
+  store.setStatus(judgeRunId, 'failed', err instanceof Error ? err.message : String(err));
+  return 'failed';
+}
+
+/** done counts cached calls too; the ETA comes from the pace of the calls made in this session. */
+class JudgeProgressMeter {
+  #started = performance.now();
+  #madeHere = 0;
+
+  constructor(
+    readonly judgeRunId: number,
+    readonly total: number,
+    readonly cached: number,
+    private na: number,
+  ) {}
+
+  get done(): number {
+    return this.cached + this.#madeHere;
+  }
+
+  add(na: boolean): JudgeRunProgress {
+    this.#madeHere++;
+    if (na) this.na++;
+    return this.snapshot('running');
+  }
+
+  snapshot(status: RunStatus): JudgeRunProgress {
+    const perCall = this.#madeHere > 0 ? (performance.now() - this.#started) / 1000 / this.#madeHere : null;
+    return {
+      judgeRunId: this.judgeRunId,
+      done: this.done,
+      total: this.total,
+      na: this.na,
+      cached: this.cached,
+      etaSeconds: perCall == null ? null : perCall * (this.total - this.done),
+      status,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What a judge run moves between the judge runner (core/judge) and the store: the generations it judges and
+ * the calls it commits. Types only plus the cache key, so both layers share them without importing each other.
+ */
+import type { Lang } from './domain';
+import type { JudgeCallRecord, JudgementRecord } from './judging';
+
+/** A generation as a judge sees it, with what decides its rubric (category) and judge language (lang). */
+export interface JudgeTarget {
+  generationId: number;
+  instruction: string;
+  output: string;
+  category: string | null;
+  lang: Lang;
+}
+
+/** A judge call as the runner hands it over (the store assigns id and time). */
+export type NewJudgeCall = Omit<JudgeCallRecord, 'id' | 'createdAt'> & { judgeRunId: number | null };
+
+/** One aspect of a call's verdict; score null = N/A. */
+export type AspectScore = Pick<JudgementRecord, 'aspect' | 'score' | 'rationale'>;
+
+/** The cache key of a judge call for one judge (UNIQUE key of judge_calls minus the judge). */
+export interface CallKey {
+  generationId: number;
+  rubricVersion: string;
+  judgeLang: Lang;
+  repeat: number;
+}
+
+export const judgeCallKey = (k: CallKey): string => JSON.stringify([k.generationId, k.rubricVersion, k.judgeLang, k.repeat]);
