@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { toGeneration, type GenerationRow as GenerationTableRow } from './GenerationRepo';
-import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from '../../shared/api';
+import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/api';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
+import { SCORES } from '../../shared/judging';
 
 /** Characters of `output` in a list row; the detail view has the whole text. */
 export const OUTPUT_PREVIEW_CHARS = 200;
@@ -232,9 +233,10 @@ const TABLE_WALK_MAX_OFFSET = 2000;
  * All filters as conditions on `generations g` that the planner can turn into index lookups:
  * - run-level filters (runs, models, methods, languages) select a handful of run ids → `g.run_id IN (…)`, searched
  *   in the UNIQUE (run_id, item_id) or the (finish_reason, run_id) index;
- * - with item-level filters (category, task type) the subquery yields (run id, item id) pairs instead →
+ * - with item-level filters (category, task type, difficulty) the subquery yields (run id, item id) pairs instead →
  *   `(g.run_id, g.item_id) IN (…)`, one lookup each in the UNIQUE index;
- * - search → `g.id IN (FTS5 MATCH)`, rowid lookups.
+ * - search → `g.id IN (FTS5 MATCH)`, rowid lookups;
+ * - score → `g.id IN (judgements of the aspect)`, searched in the judgements_aspect index, then rowid lookups.
  * An empty list or empty string means "no filter on that field".
  */
 function whereOf(filter: GenerationFilter): Where {
@@ -268,6 +270,10 @@ function whereOf(filter: GenerationFilter): Where {
     itemConditions.push('EXISTS (SELECT 1 FROM json_each(i.task_types_json) t WHERE t.value = ?)');
     runParams.push(filter.taskType);
   }
+  if (filter.difficulty) {
+    itemConditions.push('i.difficulty = ?');
+    runParams.push(filter.difficulty);
+  }
 
   const from = `FROM runs r${given(filter.langs) ? ' JOIN datasets d ON d.id = r.dataset_id' : ''}`;
   if (itemConditions.length > 0) {
@@ -284,6 +290,12 @@ function whereOf(filter: GenerationFilter): Where {
     params.push(...filter.finishReasons);
   }
 
+  const score = filter.score && scoreCondition(filter.score);
+  if (score) {
+    conditions.push(score.sql);
+    params.push(...score.params);
+  }
+
   const match = toFtsQuery(filter.search);
   if (match !== null) {
     conditions.push('g.id IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH ?)');
@@ -293,7 +305,29 @@ function whereOf(filter: GenerationFilter): Where {
   return {
     sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '',
     params,
-    countInPage: itemConditions.length > 0,
+    countInPage: itemConditions.length > 0 || score !== undefined,
+  };
+}
+
+/**
+ * The score filter as `g.id IN (…)` over the judgements_aspect index (aspect, judge, rubric_version,
+ * generation_id, score) of migration 0006: the aspect (and judge) are searched in the index, not scanned.
+ * - `na`: generations with at least one N/A judgement on the aspect (a NULL score, never counted as a number);
+ * - otherwise: generations for which some judge × rubric version × judge language has a mean over its repeats
+ *   within [min, max]. N/A repeats are left out of the mean (AVG skips NULL); all-N/A groups never match.
+ *   Grouping per judge setting keeps an English and a target-language verdict from being averaged together.
+ */
+function scoreCondition(score: ScoreFilter): { sql: string; params: unknown[] } {
+  const byJudge = score.judge ? ' AND j.judge = ?' : '';
+  const params: unknown[] = [score.aspect, ...(score.judge ? [score.judge] : [])];
+  if (score.na) {
+    return { sql: `g.id IN (SELECT j.generation_id FROM judgements j WHERE j.aspect = ?${byJudge} AND j.score IS NULL)`, params };
+  }
+  params.push(score.min ?? SCORES[0], score.max ?? SCORES[SCORES.length - 1]);
+  return {
+    sql: `g.id IN (SELECT j.generation_id FROM judgements j WHERE j.aspect = ?${byJudge}
+      GROUP BY j.judge, j.rubric_version, j.generation_id, j.judge_lang HAVING avg(j.score) BETWEEN ? AND ?)`,
+    params,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { GenerationFilter } from '../../../shared/api';
 import { FINISH_REASONS, type FinishReason } from '../../../shared/domain';
 import type { RouteParams } from './hashRoute';
+import { paramToScore, scoreToParam } from './scoreParam';
 
 /**
  * The generations reader's state as URL params, e.g. `run=3,4&method=urial&q=water&item=42&sbs=1`.
@@ -13,7 +14,9 @@ export const GENERATION_PARAM_KEYS = {
   langs: 'lang',
   category: 'cat',
   taskType: 'task',
+  difficulty: 'diff',
   finishReasons: 'finish',
+  score: 'score',
   search: 'q',
 } as const satisfies Record<keyof GenerationFilter, string>;
 
@@ -36,8 +39,11 @@ export function paramsToFilter(params: RouteParams): GenerationFilter {
   if (langs.length) filter.langs = langs;
   if (params[k.category]) filter.category = params[k.category];
   if (params[k.taskType]) filter.taskType = params[k.taskType];
+  if (params[k.difficulty]) filter.difficulty = params[k.difficulty];
   const finish = list(params[k.finishReasons]).filter((f): f is FinishReason => (FINISH_REASONS as readonly string[]).includes(f));
   if (finish.length) filter.finishReasons = finish;
+  const score = paramToScore(params[k.score]);
+  if (score) filter.score = score;
   const search = params[k.search]?.trim();
   if (search) filter.search = search;
   return filter;
@@ -54,7 +60,9 @@ export function filterToParams(filter: GenerationFilter): Record<string, string 
     [k.langs]: join(filter.langs),
     [k.category]: filter.category || undefined,
     [k.taskType]: filter.taskType || undefined,
+    [k.difficulty]: filter.difficulty || undefined,
     [k.finishReasons]: join(filter.finishReasons),
+    [k.score]: scoreToParam(filter.score),
     [k.search]: filter.search?.trim() || undefined,
   };
 }
