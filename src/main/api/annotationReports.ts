@@ -42,7 +42,7 @@ export function annotationAgreement(store: Store, opts: { runIds?: number[]; ann
   const detectedOf = (generationId: number) => {
     let found = detected.get(generationId);
     if (!found) {
-      found = [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
+      found = detectedLabels(store, generationId);
       detected.set(generationId, found);
     }
     return found;
@@ -73,25 +73,50 @@ export function criticalErrorRateReport(
        LEFT JOIN models m ON m.id = r.model_id ${where}`,
     )
     .all(...(opts.runIds ?? []));
+  return criticalErrorRatesOf(store, generations, opts);
+}
+
+/**
+ * The same rates over a given set of generations (e.g. the Results view's filtered selection); `runIds` only
+ * narrows which human annotations are read.
+ */
+export function criticalErrorRatesOf(
+  store: Store,
+  generations: readonly { id: number; model: string; method: string; lang: string }[],
+  opts: { runIds?: number[]; source: 'human' | 'detector'; annotator?: string },
+): CriticalErrorRate[] {
   const labels = store.annotations.labels().map((l) => l.name);
   let labelsOf: (generationId: number) => string[] | null;
   if (opts.source === 'detector') {
-    labelsOf = (id) => [...new Set(store.detections.forGeneration(id).flatMap((d) => d.findings.map((f) => f.label)))];
+    labelsOf = (id) => detectedLabels(store, id);
   } else {
-    const byGeneration = new Map<number, string[][]>();
-    for (const a of store.annotations.currentIn(opts.runIds, opts.annotator ? [opts.annotator] : undefined))
-      byGeneration.set(a.generationId, [...(byGeneration.get(a.generationId) ?? []), a.labels]);
-    labelsOf = (id) => {
-      const votes = byGeneration.get(id);
-      if (!votes) return null;
-      return labels.filter((label) => votes.filter((v) => v.includes(label)).length * 2 >= votes.length);
-    };
+    labelsOf = humanLabels(store, labels, opts.runIds, opts.annotator);
   }
   const rows = generations.flatMap((g) => {
     const found = labelsOf(g.id);
     return found ? [{ model: g.model, method: g.method, lang: g.lang, labels: found }] : [];
   });
   return criticalErrorRates(rows, { labels });
+}
+
+/** The distinct labels of a generation's detector findings. */
+export function detectedLabels(store: Store, generationId: number): string[] {
+  return [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
+}
+
+/**
+ * The human labels of each generation of the runs: one annotator's current labels, or, with none named, the
+ * labels that at least half of the generation's annotators gave. Null for a generation nobody annotated.
+ */
+export function humanLabels(store: Store, labels: readonly string[], runIds?: number[], annotator?: string): (generationId: number) => string[] | null {
+  const byGeneration = new Map<number, string[][]>();
+  for (const a of store.annotations.currentIn(runIds, annotator ? [annotator] : undefined))
+    byGeneration.set(a.generationId, [...(byGeneration.get(a.generationId) ?? []), a.labels]);
+  return (id) => {
+    const votes = byGeneration.get(id);
+    if (!votes) return null;
+    return labels.filter((label) => votes.filter((v) => v.includes(label)).length * 2 >= votes.length);
+  };
 }
 
 /** One exported annotation. Field names are a contract with outside scripts: add fields, never rename them. */

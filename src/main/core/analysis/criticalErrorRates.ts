@@ -1,4 +1,5 @@
 import { bootstrapMeanCI, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
+import { fnv1a } from './fnv1a';
 
 export interface CriticalErrorRow {
   model: string;
@@ -30,16 +31,6 @@ export interface CriticalErrorRate {
   /** Percentile-bootstrap CI of the rate (default 95 %, 2000 resamples); [rate, rate] when count is 0 or n. */
   low: number;
   high: number;
-}
-
-/** FNV-1a 32-bit hash, to give every cell its own bootstrap stream. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /**

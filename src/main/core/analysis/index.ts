@@ -20,3 +20,10 @@ export {
   type CriticalErrorRow,
 } from './criticalErrorRates';
 export { detectorAgreement, type AgreementRow, type LabelAgreement } from './detectorAgreement';
+export { normalCdf } from './normalCdf';
+export { wilcoxonSignedRank, WILCOXON_EXACT_MAX_N, type WilcoxonResult } from './wilcoxon';
+export { holmAdjust } from './holm';
+export { pairedBootstrapMeanDiff } from './pairedBootstrap';
+export { aspectCells, groupKey, type ResultsGroup, type ScoreLevelRow } from './aspectAggregates';
+export { dpoPairs, DISQUALIFYING_LABELS, REJECT_LABELS, type DpoCandidate, type DpoPair, type DpoSide } from './dpoPairs';
+export { fnv1a } from './fnv1a';

@@ -67,13 +67,26 @@ export class RunsState {
   }
 
   async act(runId: number, action: RunAction): Promise<void> {
+    const method = (`runs.${action}`) as `runs.${RunAction}`;
+    await this.#onRun(runId, () => api.call(method, { runId }));
+  }
+
+  /** Creates and queues a new run with exactly the settings of `runId` (`runs.rerun`); returns it. */
+  rerun(runId: number): Promise<RunInfo | null> {
+    return this.#onRun(runId, () => api.call('runs.rerun', { runId, start: true }));
+  }
+
+  /** Runs an action of a run's row: its buttons are disabled meanwhile, a failure is shown on the row. */
+  async #onRun(runId: number, call: () => Promise<RunInfo>): Promise<RunInfo | null> {
     this.busy.add(runId);
     this.actionErrors.delete(runId);
     try {
-      const method = (`runs.${action}`) as `runs.${RunAction}`;
-      this.upsert(await api.call(method, { runId }));
+      const run = await call();
+      this.upsert(run);
+      return run;
     } catch (err) {
       this.actionErrors.set(runId, errorText(err));
+      return null;
     } finally {
       this.busy.delete(runId);
     }

@@ -1,0 +1,129 @@
+import type { AspectCell, ComparisonRow, CriticalErrorRate, ResultsFilter, ResultsGroupKey, TableFormat } from '../../shared/api';
+import { ALL_ASPECTS, type Aspect } from '../../shared/judging';
+import {
+  aspectCells,
+  bootstrapSettings,
+  dpoPairs,
+  fnv1a,
+  groupKey,
+  holmAdjust,
+  pairedBootstrapMeanDiff,
+  wilcoxonSignedRank,
+  type DpoPair,
+  type ResultsGroup,
+} from '../core/analysis';
+import type { Store } from '../store/openStore';
+import { criticalErrorRatesOf, detectedLabels, humanLabels } from './annotationReports';
+import { formatTable, type TableMeta } from './formatTable';
+
+/** Bootstrap settings of every Results number (the defaults of core/analysis: 2000 resamples, 95 %, fixed seed). */
+const BOOTSTRAP = bootstrapSettings();
+
+const groupOf = (row: { [column: `g_${string}`]: string }, keys: readonly ResultsGroupKey[]): ResultsGroup =>
+  Object.fromEntries(keys.map((k) => [k, row[`g_${k}`]]));
+
+/** results.aspects: mean score per group × aspect with CI, N/A and substitution counts, histogram, judge variance. */
+export function resultsAspects(store: Store, filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): AspectCell[] {
+  const rows = store.results.scoreLevels(filter, groupBy).map((r) => ({
+    group: groupOf(r, groupBy),
+    aspect: r.aspect,
+    score: r.score,
+    generations: r.generations,
+    allNa: r.all_na,
+    substituted: r.substituted,
+    varianceSum: r.variance_sum,
+    varianceN: r.variance_n,
+  }));
+  return aspectCells(rows, groupBy, BOOTSTRAP);
+}
+
+/** results.criticalErrors: the critical-error rates of the filtered generations (judge filters do not apply). */
+export function resultsCriticalErrors(store: Store, filter: ResultsFilter, source: 'human' | 'detector'): CriticalErrorRate[] {
+  return criticalErrorRatesOf(store, store.results.generations(filter), { runIds: filter.runIds, source });
+}
+
+/**
+ * results.compare: `a` vs `b` (two methods or two models) paired on the item id within each group × aspect:
+ * Δ = mean(a − b) with a paired bootstrap CI, the Wilcoxon signed-rank p, and Holm's adjustment over every row of
+ * the returned table (the family of tests a reader sees together). Cells without a pair are left out.
+ */
+export function resultsCompare(
+  store: Store,
+  req: { filter: ResultsFilter; dimension: 'method' | 'model'; a: string; b: string; within: ResultsGroupKey[] },
+): ComparisonRow[] {
+  if (req.a === req.b) throw new Error(`Compare two different ${req.dimension}s: both sides are "${req.a}".`);
+  if (req.within.includes(req.dimension)) throw new Error(`Cannot compare ${req.dimension}s within groups of the same ${req.dimension}: remove it from "within".`);
+  const cells = new Map<string, { group: ResultsGroup; aspect: Aspect; items: Map<string, { a?: number; b?: number }> }>();
+  for (const row of store.results.pairedScores(req.filter, req.dimension, req.a, req.b, req.within)) {
+    const group = groupOf(row, req.within);
+    const key = JSON.stringify([groupKey(group), row.aspect]);
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { group, aspect: row.aspect, items: new Map() }));
+    const item = cell.items.get(row.item_id) ?? {};
+    item[row.side === req.a ? 'a' : 'b'] = row.score;
+    cell.items.set(row.item_id, item);
+  }
+  // Groups in order of their values, aspects in display order.
+  const ordered = [...cells.entries()].sort(
+    ([, x], [, y]) => (groupKey(x.group) < groupKey(y.group) ? -1 : groupKey(x.group) > groupKey(y.group) ? 1 : ALL_ASPECTS.indexOf(x.aspect) - ALL_ASPECTS.indexOf(y.aspect)),
+  );
+  const rows = ordered.flatMap(([key, { group, aspect, items }]) => {
+    const pairs = [...items.values()].filter((p): p is { a: number; b: number } => p.a !== undefined && p.b !== undefined);
+    if (pairs.length === 0) return [];
+    const as = pairs.map((p) => p.a);
+    const bs = pairs.map((p) => p.b);
+    const ci = pairedBootstrapMeanDiff(as, bs, { ...BOOTSTRAP, seed: (BOOTSTRAP.seed ^ fnv1a(key)) >>> 0 })!;
+    const test = wilcoxonSignedRank(pairs.map((p) => p.a - p.b));
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    return [{ group, aspect, a: req.a, b: req.b, n: pairs.length, meanA: mean(as), meanB: mean(bs), delta: ci.mean, low: ci.low, high: ci.high, w: test.wPlus, p: test.p, pHolm: 0, effectSize: test.r }];
+  });
+  const adjusted = holmAdjust(rows.map((r) => r.p));
+  return rows.map((r, i) => ({ ...r, pHolm: adjusted[i]! }));
+}
+
+/** results.table: the aggregate table as CSV, Markdown or LaTeX, with its footnote (n, N/A policy, judges, rubrics). */
+export function resultsTable(
+  store: Store,
+  req: { filter: ResultsFilter; groupBy: ResultsGroupKey[]; format: TableFormat },
+): { text: string; filename: string } {
+  const cells = resultsAspects(store, req.filter, req.groupBy);
+  const judging = store.results.judgingSummary(req.filter);
+  const meta: TableMeta = {
+    naPolicy: req.filter.naPolicy,
+    judges: [...new Map(judging.map((j) => [j.judge, j.judge_name ? `${j.judge_name} (${j.judge})` : j.judge])).values()],
+    rubricVersions: [...new Set(judging.map((j) => j.rubric_version))].sort(),
+    judgeLangs: [...new Set(judging.map((j) => j.judge_lang))].sort(),
+    resamples: BOOTSTRAP.resamples,
+    level: BOOTSTRAP.level,
+    seed: BOOTSTRAP.seed,
+  };
+  const extension = { csv: 'csv', md: 'md', latex: 'tex' }[req.format];
+  return {
+    text: formatTable(cells, req.groupBy, meta, req.format),
+    filename: `results-${req.groupBy.join('-') || 'all'}${req.filter.naPolicy === 'as-5' ? '-na-as-5' : ''}.${extension}`,
+  };
+}
+
+/**
+ * Preference pairs of the filtered generations (see core/analysis/dpoPairs): the score is the mean aspect score
+ * under the filter's N/A policy; critical errors are the detectors' findings and the labels at least half of a
+ * generation's annotators gave.
+ */
+export function resultsDpoPairs(store: Store, filter: ResultsFilter): DpoPair[] {
+  const human = humanLabels(store, store.annotations.labels().map((l) => l.name), filter.runIds);
+  return dpoPairs(
+    store.results.dpoCandidates(filter).map((c) => ({
+      generationId: c.id,
+      runId: c.run_id,
+      itemId: c.item_id,
+      lang: c.lang,
+      instruction: c.instruction,
+      output: c.output,
+      score: c.score,
+      labels: [
+        ...detectedLabels(store, c.id).map((label) => ({ label, source: 'detector' as const })),
+        ...(human(c.id) ?? []).map((label) => ({ label, source: 'human' as const })),
+      ],
+    })),
+  );
+}

@@ -1,0 +1,120 @@
+import type { ReproducibilityRecord } from '../../shared/api';
+import type { RunRecord } from '../store/RunRepo';
+import { NotFoundError } from './errors';
+import type { Workbench } from './Workbench';
+
+/** Version of the record's shape, so outside scripts can tell what they read. */
+export const REPRODUCIBILITY_FORMAT = 'align-workbench/reproducibility@1';
+
+function runOf(workbench: Workbench, runId: number): RunRecord {
+  const run = workbench.store.runs.get(runId);
+  if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
+  return run;
+}
+
+/**
+ * Everything needed to reproduce a run, as one JSON object: the model file (sha256, GGUF metadata, quantization),
+ * the dataset and the frozen item list, the method with its prompt file hash and the exact chat template text, the
+ * sampler and seed, the backend settings, the library versions the run recorded (node-llama-cpp, llama.cpp), the
+ * app version, and the judges and rubric versions behind the run's judgements.
+ */
+export function reproducibilityRecord(workbench: Workbench, runId: number): ReproducibilityRecord {
+  const store = workbench.store;
+  const run = runOf(workbench, runId);
+  const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
+  const dataset = store.datasets.get(run.datasetId)!;
+  const method = run.config?.method ?? null;
+  // The chat template that shaped the prompts: a named wrapper override, else the GGUF's own template text.
+  const chatTemplate =
+    method?.method !== 'chat' ? null : method.chatTemplate ? { wrapper: method.chatTemplate } : { text: model?.chatTemplate ?? null, source: 'gguf' };
+  const judging = store.db
+    .prepare<[number], { judge: string; judge_name: string | null; rubric_version: string; judge_lang: string; calls: number; repeats: number; judge_runs: string | null; na: number; environment_json: string }>(
+      `SELECT c.judge, (SELECT name FROM judges WHERE identity = c.judge ORDER BY id LIMIT 1) AS judge_name, c.rubric_version, c.judge_lang,
+         count(*) AS calls, count(DISTINCT c.repeat) AS repeats, group_concat(DISTINCT c.judge_run_id) AS judge_runs,
+         sum(c.error IS NOT NULL) AS na, max(c.environment_json) AS environment_json
+       FROM judge_calls c JOIN generations g ON g.id = c.generation_id
+       WHERE g.run_id = ? GROUP BY c.judge, c.rubric_version, c.judge_lang ORDER BY c.judge, c.rubric_version, c.judge_lang`,
+    )
+    .all(runId);
+  return {
+    format: REPRODUCIBILITY_FORMAT,
+    run: { id: run.id, name: run.name, kind: run.kind, status: run.status, createdAt: run.createdAt, total: run.total, generations: run.done },
+    app: { version: workbench.version, atCreation: run.environment.app ?? null },
+    environment: run.environment,
+    model: model
+      ? {
+          id: model.id,
+          name: model.name,
+          path: model.path,
+          sha256: model.sha256,
+          sizeBytes: model.sizeBytes,
+          architecture: model.architecture,
+          parameterCount: model.parameterCount,
+          quantization: model.quantization,
+          trainContextSize: model.trainContextSize,
+          ggufMetadata: model.metadata,
+        }
+      : null,
+    dataset: {
+      id: dataset.id,
+      name: dataset.name,
+      lang: dataset.lang,
+      sourcePath: dataset.sourcePath,
+      sourceSha256: dataset.sourceSha256,
+      format: dataset.format,
+      itemIds: store.runs.itemIds(run.id),
+    },
+    method: { config: method, provenance: run.method, promptFileSha256: run.method.promptSha256 ?? null, chatTemplate },
+    subset: run.config?.subset ?? null,
+    sampler: run.config?.sampler ?? null,
+    seed: run.config?.sampler.seed ?? null,
+    backend: run.config?.backend ?? null,
+    judgements: judging.map((j) => ({
+      judge: j.judge,
+      judgeName: j.judge_name,
+      rubricVersion: j.rubric_version,
+      judgeLang: j.judge_lang,
+      calls: j.calls,
+      repeats: j.repeats,
+      naCalls: j.na,
+      judgeRunIds: j.judge_runs ? j.judge_runs.split(',').map(Number) : [],
+      environment: JSON.parse(j.environment_json) as Record<string, string>,
+    })),
+  };
+}
+
+/**
+ * A new run with exactly the settings of `runId`: the same config (model, dataset, subset, method, sampler with
+ * its seed, backend) and the same frozen item list. Refused when the model file or the URIAL prompt file no longer
+ * has the hash the run recorded: the new run could not reproduce the old one.
+ */
+export async function rerun(workbench: Workbench, runId: number): Promise<RunRecord> {
+  const run = runOf(workbench, runId);
+  if (run.kind !== 'generate' || !run.config) throw new Error(`Run ${runId} holds imported outputs: there are no generation settings to re-run.`);
+  const { config } = run;
+  const recorded = workbench.store.models.get(config.modelId);
+  if (!recorded) throw new Error(`Model ${config.modelId} of run ${runId} is not in the library any more. Add it again with "models add".`);
+  const plan = await workbench.planRun({
+    ...config.method,
+    model: String(config.modelId),
+    dataset: String(config.datasetId),
+    subset: config.subset,
+  });
+  if (plan.model.sha256 !== recorded.sha256)
+    throw new Error(`The model file ${recorded.path} changed since run ${runId} (sha256 ${recorded.sha256} then, ${plan.model.sha256} now): a re-run would not reproduce it.`);
+  const promptSha = run.method.promptSha256;
+  const promptShaNow = (plan.described as Record<string, unknown>).promptSha256;
+  if (promptSha && promptShaNow !== promptSha)
+    throw new Error(`The prompt file ${run.method.promptFile ?? ''} changed since run ${runId} (sha256 ${promptSha} then, ${String(promptShaNow ?? 'none')} now): a re-run would not reproduce it.`);
+  return workbench.store.runs.insert({
+    name: `${run.name} · re-run of #${run.id}`,
+    kind: 'generate',
+    modelId: config.modelId,
+    datasetId: config.datasetId,
+    config,
+    method: { ...run.method, rerunOf: String(run.id) },
+    environment: workbench.environment(),
+    status: 'pending',
+    itemIds: workbench.store.runs.itemIds(run.id),
+  });
+}

@@ -1,0 +1,189 @@
+import type { AspectCell, CriticalErrorRate, ResultsGroupKey } from '../../../../shared/api';
+import { CRITICAL_LABELS } from '../../../../shared/detection';
+import { ALL_ASPECTS, ASPECTS, type Aspect, type NaPolicy } from '../../../../shared/judging';
+import type { BarChartModel, RadarChartModel } from './model';
+import { seriesColor } from './palette';
+
+/**
+ * The Results charts as chart models, from what `results.aspects` / `results.criticalErrors` return. Pure:
+ * the view draws them, tests check them. Each bar chart comes with the group behind every bar so a click can
+ * open the reader on exactly those generations.
+ */
+
+export type Group = AspectCell['group'];
+
+/** The generations behind one bar: its group, and for judge scores the aspect (and histogram bin) too. */
+export interface BarTarget {
+  group: Group;
+  aspect?: Aspect;
+  /** Histogram bin: per-generation scores that round to this value (1–5). */
+  score?: number;
+}
+
+/** A bar chart and, per [series][category], the generations each bar aggregates. */
+export interface ClickableBars {
+  model: BarChartModel;
+  targets: (BarTarget | null)[][];
+}
+
+const ORDER: readonly string[] = ALL_ASPECTS;
+
+/** "fr · urial" for { language: 'fr', method: 'urial' } over keys [language, method]. */
+export function groupLabel(group: Group, keys: readonly ResultsGroupKey[]): string {
+  return keys.length ? keys.map((k) => group[k] ?? '–').join(' · ') : 'all';
+}
+
+/** How N/A judgements entered the numbers: charts and tables always say it. */
+export function naNote(policy: NaPolicy, substituted: number): string {
+  return policy === 'as-5' ? `N/A counted as 5 (${substituted} substituted)` : 'N/A excluded';
+}
+
+/** Distinct values in first-seen order (the backend's order, which is sorted). */
+function distinct<T>(values: T[], key: (v: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.values()];
+}
+
+function aspectsOf(cells: readonly AspectCell[]): Aspect[] {
+  return [...new Set(cells.map((c) => c.aspect))].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+}
+
+const substitutedIn = (cells: readonly AspectCell[]) => cells.reduce((sum, c) => sum + c.substituted, 0);
+
+/** Grouped bars: one cluster per group (e.g. language × method), one bar per aspect, with CI whiskers. */
+export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars {
+  const groups = distinct(cells.map((c) => c.group), (g) => groupLabel(g, groupBy));
+  const categories = groups.map((g) => groupLabel(g, groupBy));
+  const byKey = new Map(cells.map((c) => [`${groupLabel(c.group, groupBy)}\u0000${c.aspect}`, c]));
+  const series = aspectsOf(cells).map((aspect, i) => {
+    const column = categories.map((label) => byKey.get(`${label}\u0000${aspect}`));
+    return {
+      label: aspect,
+      color: seriesColor(i),
+      values: column.map((c) => c?.mean ?? null),
+      low: column.map((c) => c?.low ?? null),
+      high: column.map((c) => c?.high ?? null),
+    };
+  });
+  return {
+    model: {
+      kind: 'bar',
+      title: `Mean score per aspect by ${groupBy.length ? groupBy.join(' × ') : 'all generations'}`,
+      subtitle: `95% bootstrap CI · ${naNote(policy, substitutedIn(cells))}`,
+      categories,
+      series,
+      stacked: false,
+      yLabel: 'mean score (1–5)',
+      yMin: 1,
+      yMax: 5,
+    },
+    targets: series.map((s) => groups.map((group) => ({ group, aspect: s.label as Aspect }))),
+  };
+}
+
+/**
+ * One radar per group without its language (e.g. per model × method) over the five aspects, the languages
+ * overlaid. A language keeps its colour across radars.
+ */
+export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): RadarChartModel[] {
+  const rest = groupBy.filter((k) => k !== 'language');
+  const fiveAspects = cells.filter((c) => (ASPECTS as readonly string[]).includes(c.aspect));
+  const langs = [...new Set(fiveAspects.map((c) => c.group.language ?? 'all'))];
+  const radars = distinct(fiveAspects, (c) => groupLabel(c.group, rest)).map((c) => groupLabel(c.group, rest));
+  return radars.map((radar) => {
+    const mine = fiveAspects.filter((c) => groupLabel(c.group, rest) === radar);
+    return {
+      kind: 'radar',
+      title: rest.length ? radar : 'All generations',
+      subtitle: `mean score per aspect · ${naNote(policy, substitutedIn(mine))}`,
+      axes: [...ASPECTS],
+      series: langs
+        .map((lang) => ({
+          label: lang,
+          color: seriesColor(langs.indexOf(lang)),
+          values: ASPECTS.map((a) => mine.find((c) => c.aspect === a && (c.group.language ?? 'all') === lang)?.mean ?? null),
+        }))
+        .filter((s) => s.values.some((v) => v !== null)),
+      rMin: 1,
+      rMax: 5,
+    };
+  });
+}
+
+/** Per aspect, the distribution of per-generation scores 1–5 as shares of each group's scored generations. */
+export function scoreHistograms(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars[] {
+  return aspectsOf(cells).map((aspect) => {
+    const mine = cells.filter((c) => c.aspect === aspect);
+    const series = mine.map((c, i) => {
+      const total = c.counts.reduce((s, n) => s + n, 0);
+      return {
+        label: groupLabel(c.group, groupBy),
+        color: seriesColor(i),
+        values: c.counts.map((n) => (total ? (100 * n) / total : null)),
+        low: c.counts.map(() => null),
+        high: c.counts.map(() => null),
+      };
+    });
+    return {
+      model: {
+        kind: 'bar',
+        title: `Score distribution: ${aspect}`,
+        subtitle: `share of scored generations per group · ${naNote(policy, substitutedIn(mine))}`,
+        categories: ['1', '2', '3', '4', '5'],
+        series,
+        stacked: false,
+        yLabel: '% of generations',
+        yMin: 0,
+        yMax: 100,
+      },
+      targets: mine.map((c) => c.counts.map((_, bin) => ({ group: c.group, aspect, score: bin + 1 }))),
+    };
+  });
+}
+
+/**
+ * Critical-error rates (%) stacked per model × method × language, one segment per label. A segment's whisker
+ * is its label's own 95% CI, drawn around the segment's top.
+ */
+export function criticalErrorChart(rates: readonly CriticalErrorRate[], source: 'detector' | 'human'): ClickableBars {
+  const cellKey = (r: CriticalErrorRate) => `${r.model} · ${r.method} · ${r.lang}`;
+  const cells = distinct([...rates], cellKey);
+  const categories = cells.map(cellKey);
+  const known: readonly string[] = CRITICAL_LABELS;
+  const labels = [...new Set(rates.map((r) => r.label))].sort(
+    (a, b) => (known.includes(a) ? known.indexOf(a) : known.length) - (known.includes(b) ? known.indexOf(b) : known.length) || a.localeCompare(b),
+  );
+  const byKey = new Map(rates.map((r) => [`${cellKey(r)}\u0000${r.label}`, r]));
+  const stackTop = categories.map(() => 0);
+  const series = labels.map((label, i) => {
+    const column = categories.map((c) => byKey.get(`${c}\u0000${label}`));
+    const base = stackTop.slice();
+    column.forEach((r, c) => {
+      if (r) stackTop[c]! += 100 * r.rate;
+    });
+    return {
+      label,
+      color: seriesColor(i),
+      values: column.map((r) => (r ? 100 * r.rate : null)),
+      low: column.map((r, c) => (r ? base[c]! + 100 * r.low : null)),
+      high: column.map((r, c) => (r ? base[c]! + 100 * r.high : null)),
+    };
+  });
+  const highest = Math.max(0, ...stackTop, ...series.flatMap((s) => s.high.map((h) => h ?? 0)));
+  return {
+    model: {
+      kind: 'bar',
+      title: 'Critical-error rate by model × method × language',
+      // Labels are not exclusive (a looping answer is often truncated too), so a stack can pass 100%.
+      subtitle: `${source === 'human' ? "annotators' labels" : 'detector findings'} · per label, 95% bootstrap CI · a generation can have several labels`,
+      categories,
+      series,
+      stacked: true,
+      yLabel: '% of generations',
+      yMin: 0,
+      yMax: Math.max(10, Math.ceil(highest / 10) * 10),
+    },
+    targets: series.map(() => cells.map((r) => ({ group: { model: r.model, method: r.method, language: r.lang } }))),
+  };
+}
