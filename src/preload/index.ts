@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, ApiResult, EvalApi } from '../shared/api';
 import { encodeApiErrorMessage } from '../shared/apiErrorMessage';
 import { IPC_CHANNELS } from '../shared/ipcChannels';
@@ -42,6 +42,9 @@ const api: EvalApi = {
       set.delete(wrapped);
     };
   },
+  // A dropped file's path (drag and drop onto the Models view). Only the preload can ask Electron for it; the
+  // page gets the path string, nothing else of the file system.
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('api', api);

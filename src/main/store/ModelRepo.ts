@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { ModelInfo } from '../../shared/domain';
+import type { ModelInfo, ModelRole } from '../../shared/domain';
 import { nowIso } from './time';
 
-export type NewModel = Omit<ModelInfo, 'id' | 'addedAt'>;
+/** Family and role are assigned separately (`setFamily`): adding or refreshing a file never changes them. */
+export type NewModel = Omit<ModelInfo, 'id' | 'addedAt' | 'familyId' | 'role'>;
 
 interface ModelRow {
   id: number;
@@ -18,6 +19,8 @@ interface ModelRow {
   runnable: number;
   metadata_json: string;
   added_at: string;
+  family_id: number | null;
+  role: ModelRole | null;
 }
 
 export class ModelRepo {
@@ -66,6 +69,44 @@ export class ModelRepo {
   list(): ModelInfo[] {
     return this.db.prepare<[], ModelRow>('SELECT * FROM models ORDER BY id').all().map(toModel);
   }
+
+  /** Records the file's sha256 once the background hash is done. */
+  setSha256(id: number, sha256: string): void {
+    this.db.prepare('UPDATE models SET sha256 = ? WHERE id = ?').run(sha256, id);
+  }
+
+  /** Points a model at its file's new location (the caller checked it is the same file). */
+  setPath(id: number, path: string): ModelInfo {
+    const row = this.db.prepare<[string, number], ModelRow>('UPDATE models SET path = ? WHERE id = ? RETURNING *').get(path, id);
+    if (!row) throw new Error(`No model with id ${id}.`);
+    return toModel(row);
+  }
+
+  /** Puts a model in a family with a role, or takes it out (null): the two always go together. */
+  setFamily(id: number, family: { familyId: number; role: ModelRole } | null): ModelInfo {
+    const row = this.db
+      .prepare<[number | null, string | null, number], ModelRow>('UPDATE models SET family_id = ?, role = ? WHERE id = ? RETURNING *')
+      .get(family?.familyId ?? null, family?.role ?? null, id);
+    if (!row) throw new Error(`No model with id ${id}.`);
+    return toModel(row);
+  }
+
+  members(familyId: number): ModelInfo[] {
+    return this.db.prepare<[number], ModelRow>('SELECT * FROM models WHERE family_id = ? ORDER BY id').all(familyId).map(toModel);
+  }
+
+  /** Runs and judges that point at this model: while any exist, its record must stay. */
+  usage(id: number): { runs: number; judges: number } {
+    const count = (sql: string) => this.db.prepare<[number], { n: number }>(sql).get(id)!.n;
+    return {
+      runs: count('SELECT count(*) AS n FROM runs WHERE model_id = ?'),
+      judges: count('SELECT count(*) AS n FROM judges WHERE model_id = ?'),
+    };
+  }
+
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+  }
 }
 
 function toModel(r: ModelRow): ModelInfo {
@@ -83,5 +124,7 @@ function toModel(r: ModelRow): ModelInfo {
     runnable: r.runnable === 1,
     metadata: JSON.parse(r.metadata_json) as Record<string, unknown>,
     addedAt: r.added_at,
+    familyId: r.family_id,
+    role: r.role,
   };
 }

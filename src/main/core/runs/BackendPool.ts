@@ -1,8 +1,9 @@
+import type { GpuOffload } from '../../../shared/domain';
 import type { Backend } from '../inference/Backend';
 
 export interface BackendKey {
   modelPath: string;
-  gpu: 'auto' | 'cpu';
+  gpu: GpuOffload;
   threads: number;
 }
 

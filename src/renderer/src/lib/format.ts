@@ -13,18 +13,7 @@ export function formatParams(count: number | null | undefined): string {
   return String(count);
 }
 
-/** Binary units, as file managers show them: 668_788_096 → "638 MiB". */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes == null || !Number.isFinite(bytes)) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : trim(value)} ${units[unit]}`;
-}
+export { formatBytes } from '../../../shared/formatBytes';
 
 /** 0.4 → "< 1 s", 95 → "1 min 35 s", 7260 → "2 h 1 min", null → "unknown". */
 export function formatDuration(seconds: number | null | undefined): string {

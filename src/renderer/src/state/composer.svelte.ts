@@ -18,6 +18,8 @@ type NumberField = number | null | undefined;
  */
 export class ComposerState {
   readonly models = new SvelteSet<number>();
+  /** Families: every member with a role × the methods that fit its role (base → zero-shot, URIAL; SFT/DPO → chat). */
+  readonly families = new SvelteSet<number>();
   readonly methods = new SvelteSet<MethodName>();
   readonly datasets = new SvelteSet<number>();
   /** URIAL prompt languages; empty = each dataset's own language (the default). */
@@ -84,8 +86,14 @@ export class ComposerState {
     return this.#created;
   }
 
+  /** URIAL settings apply: URIAL chosen, or a family (its base members run URIAL). */
   get usesUrial(): boolean {
-    return this.methods.has('urial');
+    return this.methods.has('urial') || this.families.size > 0;
+  }
+
+  /** Chat settings apply: chat chosen, or a family (its SFT/DPO members run chat). */
+  get usesChat(): boolean {
+    return this.methods.has('chat') || this.families.size > 0;
   }
 
   get preset(): DecodingPreset | 'custom' {
@@ -120,8 +128,9 @@ export class ComposerState {
 
   #build(): { request: RunPlanRequest | null; problems: string[] } {
     const problems: string[] = [];
-    if (this.models.size === 0) problems.push('Choose at least one model.');
-    if (this.methods.size === 0) problems.push('Choose at least one method.');
+    if (this.models.size === 0 && this.families.size === 0) problems.push('Choose at least one model or family.');
+    // A family brings the methods that fit each member's role; chosen models need chosen methods.
+    if (this.models.size > 0 && this.methods.size === 0) problems.push('Choose at least one method.');
     if (this.datasets.size === 0) problems.push('Choose at least one dataset.');
 
     const num = (label: string, value: NumberField, check: (n: number) => boolean, rule: string): number | undefined => {
@@ -170,6 +179,7 @@ export class ComposerState {
     // Plain arrays (not the reactive sets) so the request can cross IPC (structured clone) and HTTP.
     const request: RunPlanRequest = {
       models: [...this.models].sort((a, b) => a - b).map(String),
+      ...(this.families.size ? { families: [...this.families].sort((a, b) => a - b).map(String) } : {}),
       methods: [...this.methods],
       datasets: [...this.datasets].sort((a, b) => a - b).map(String),
       subset,
@@ -178,8 +188,8 @@ export class ComposerState {
     };
     if (this.usesUrial && this.promptLangs.size) request.promptLangs = [...this.promptLangs].sort();
     if (this.usesUrial && this.promptFile.trim()) request.promptFile = this.promptFile.trim();
-    if (this.methods.has('chat') && this.systemPrompt.trim()) request.systemPrompt = this.systemPrompt;
-    if (this.methods.has('chat') && this.chatTemplate.trim()) request.chatTemplate = this.chatTemplate.trim();
+    if (this.usesChat && this.systemPrompt.trim()) request.systemPrompt = this.systemPrompt;
+    if (this.usesChat && this.chatTemplate.trim()) request.chatTemplate = this.chatTemplate.trim();
     if (this.methods.has('custom')) request.template = this.template;
     return { request, problems };
   }

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
-import { GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from 'node-llama-cpp';
+import { basename } from 'node:path';
+import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, resolveChatWrapper, type GgufFileInfo, type Llama } from 'node-llama-cpp';
 
 /** What the GGUF header says, read without loading weights. */
 export interface GgufSummary {
@@ -10,16 +11,26 @@ export interface GgufSummary {
   quantization: string | null;
   trainContextSize: number | null;
   chatTemplate: string | null;
+  /**
+   * The format node-llama-cpp recognises in the chat template (e.g. "ChatML", "Llama3"), "JinjaTemplate" when it
+   * renders an unrecognised template as Jinja; null without a template.
+   */
+  chatTemplateName: string | null;
+  /** The tokenizer type (tokenizer.ggml.model): "llama" (SentencePiece), "gpt2" (byte-level BPE)… */
   tokenizerModel: string | null;
   tensorCount: number;
   /** False for vocab-only files (a tokenizer without weights): they cannot generate. */
   runnable: boolean;
 }
 
+/** What is wrong with a model file, for the UI to offer the right way out (locate, remove, download again). */
+export type ModelFileProblem = 'missing' | 'not-a-file' | 'not-gguf' | 'unreadable' | 'truncated' | 'vocab-only' | 'load-failed';
+
 export class ModelFileError extends Error {
   constructor(
     readonly path: string,
     message: string,
+    readonly problem: ModelFileProblem = 'load-failed',
   ) {
     super(`${path}: ${message}`);
     this.name = 'ModelFileError';
@@ -36,8 +47,8 @@ const GGUF_MAGIC = 'GGUF';
  */
 export async function inspectGguf(path: string, llama: Llama): Promise<{ summary: GgufSummary; fileInfo: GgufFileInfo }> {
   const st = await stat(path).catch(() => null);
-  if (!st) throw new ModelFileError(path, 'file not found. Check the path, or re-add the model if it was moved.');
-  if (!st.isFile()) throw new ModelFileError(path, 'not a regular file.');
+  if (!st) throw new ModelFileError(path, 'file not found. Check the path, or re-add the model if it was moved.', 'missing');
+  if (!st.isFile()) throw new ModelFileError(path, 'not a regular file (a folder? scan folders with "Scan a folder").', 'not-a-file');
   const head = Buffer.alloc(4);
   const fh = await open(path, 'r');
   try {
@@ -49,19 +60,26 @@ export async function inspectGguf(path: string, llama: Llama): Promise<{ summary
     throw new ModelFileError(
       path,
       'not a GGUF file (the first bytes are not "GGUF"). Convert the model to GGUF (llama.cpp convert_hf_to_gguf.py) or download a .gguf build.',
+      'not-gguf',
     );
   }
   let fileInfo: GgufFileInfo;
   try {
     fileInfo = await readGgufFileInfo(path, { readTensorInfo: true });
   } catch (err) {
-    throw new ModelFileError(path, `the GGUF header cannot be read (${errorText(err)}). The file is probably truncated or corrupt: download it again.`);
+    throw new ModelFileError(path, `the GGUF header cannot be read (${errorText(err)}). The file is probably truncated or corrupt: download it again.`, 'unreadable');
   }
   const tensors = fileInfo.fullTensorInfo ?? fileInfo.tensorInfo ?? [];
   let parameterCount: number | null = null;
+  /** Old converters (e.g. llama2.c's) write no general.file_type: the tensors' dominant type says it instead. */
+  let dominantType: string | null = null;
   if (tensors.length > 0) {
-    const insights = await GgufInsights.from(fileInfo, llama);
+    // A header cut short can still parse partly (node-llama-cpp reads it lazily) and then fail deep inside.
+    const insights = await GgufInsights.from(fileInfo, llama).catch((err: unknown) => {
+      throw new ModelFileError(path, `the GGUF header is incomplete (${errorText(err)}). The file is probably truncated or corrupt: download it again.`, 'unreadable');
+    });
     parameterCount = insights.totalParameters;
+    dominantType = insights.dominantTensorType == null ? null : (GgmlType[insights.dominantTensorType] ?? null);
     // Tensor data starts at the first tensor's file offset minus its relative offset; the file must hold
     // all tensor bytes after it. Padding between tensors only makes the real end later, so this never
     // refuses a complete file.
@@ -72,6 +90,7 @@ export async function inspectGguf(path: string, llama: Llama): Promise<{ summary
       throw new ModelFileError(
         path,
         `truncated: the header describes ${needed.toLocaleString('en')} bytes of tensors but the file has ${st.size.toLocaleString('en')}. Download it again.`,
+        'truncated',
       );
     }
   }
@@ -81,6 +100,7 @@ export async function inspectGguf(path: string, llama: Llama): Promise<{ summary
   const architecture = typeof general.architecture === 'string' ? general.architecture : null;
   const archMeta = architecture ? (md[architecture] ?? {}) : {};
   const fileType = typeof general.file_type === 'number' ? general.file_type : null;
+  const chatTemplate = typeof tokenizer.chat_template === 'string' ? tokenizer.chat_template : null;
   return {
     fileInfo,
     summary: {
@@ -88,9 +108,10 @@ export async function inspectGguf(path: string, llama: Llama): Promise<{ summary
       architecture,
       name: typeof general.name === 'string' ? general.name : null,
       parameterCount,
-      quantization: fileType == null ? null : (GgufFileType[fileType]?.replace(/^MOSTLY_/, '') ?? `file type ${fileType}`),
+      quantization: fileType == null ? dominantType : (GgufFileType[fileType]?.replace(/^MOSTLY_/, '') ?? `file type ${fileType}`),
       trainContextSize: typeof archMeta.context_length === 'number' ? archMeta.context_length : null,
-      chatTemplate: typeof tokenizer.chat_template === 'string' ? tokenizer.chat_template : null,
+      chatTemplate,
+      chatTemplateName: chatTemplate ? chatTemplateName(fileInfo, path) : null,
       tokenizerModel:
         typeof (tokenizer.ggml as Record<string, unknown> | undefined)?.model === 'string'
           ? ((tokenizer.ggml as Record<string, unknown>).model as string)
@@ -99,6 +120,16 @@ export async function inspectGguf(path: string, llama: Llama): Promise<{ summary
       runnable: tensors.length > 0,
     },
   };
+}
+
+/** The chat format node-llama-cpp resolves from the header alone (no weights loaded); null if it cannot tell. */
+function chatTemplateName(fileInfo: GgufFileInfo, path: string): string | null {
+  try {
+    return resolveChatWrapper({ type: 'auto', fileInfo, filename: basename(path), bosString: null })?.wrapperName ?? null;
+  } catch {
+    // An unparseable template is still shown as text; only its name is unknown.
+    return null;
+  }
 }
 
 export function errorText(err: unknown): string {
