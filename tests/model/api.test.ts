@@ -113,6 +113,8 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
       models: [STORIES],
       methods: ['zero-shot'],
       datasets: ['en'],
+      // The first 12 of the sample's 30 items: long enough to pause mid-run, short enough for the suite.
+      subset: { limit: 12 },
       sampler: { maxTokens: 200 },
       backend: { threads: 1 },
       start: true,

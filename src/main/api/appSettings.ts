@@ -1,0 +1,28 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { AppSettings } from '../../shared/api';
+import type { Workbench } from './Workbench';
+
+const DOWNLOAD_DIR = 'downloads.dir';
+
+/** The settings with their defaults: downloads go to `<data folder>/models` unless the user chose a folder. */
+export function readSettings(workbench: Workbench): AppSettings {
+  const stored = workbench.store.settings.get(DOWNLOAD_DIR);
+  return { downloadDir: typeof stored === 'string' && stored ? stored : join(workbench.options.dataDir, 'models') };
+}
+
+/** Changes settings after checking them (the download folder must be an absolute path we can write to). */
+export function writeSettings(workbench: Workbench, patch: Partial<AppSettings>): AppSettings {
+  if (patch.downloadDir !== undefined) {
+    const dir = patch.downloadDir;
+    if (!isAbsolute(dir)) throw new Error(`The download folder must be an absolute path (got "${dir}").`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new Error(`Cannot use ${dir} as the download folder: ${err instanceof Error ? err.message : String(err)}. Choose a folder you can write to.`);
+    }
+    workbench.store.settings.set(DOWNLOAD_DIR, dir);
+  }
+  return readSettings(workbench);
+}

@@ -1,0 +1,257 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DownloadInfo, DownloadStatus } from '../../../shared/api';
+import { getLlamaRuntime } from '../inference';
+import { prepareModelFileTransfer, type ModelFileTransfer } from '../inference/llama/downloadModelFile';
+import { assertDiskSpace, probeFreeSpace, type FreeSpaceProbe } from './downloadDiskSpace';
+import { verifyDownloadedGguf } from './downloadVerify';
+
+/** The stored state of one download, as the manager reads and writes it (store/DownloadRepo implements it). */
+export type DownloadRecord = Omit<DownloadInfo, 'bytesPerSecond'>;
+type Patch = Partial<Pick<DownloadRecord, 'fileName' | 'totalBytes' | 'downloadedBytes' | 'status' | 'error' | 'modelId'>>;
+
+export interface DownloadStorePort {
+  insert(d: { uri: string; dir: string; catalogueId: string | null }): DownloadRecord;
+  get(id: number): DownloadRecord | undefined;
+  list(): DownloadRecord[];
+  update(id: number, patch: Patch): DownloadRecord;
+  pauseInterrupted(): number;
+}
+
+export interface DownloadManagerOptions {
+  store: DownloadStorePort;
+  /** The download-folder setting, read when a download starts. */
+  downloadDir: () => string;
+  /** Adds a verified file to the model library; returns the model id. */
+  addModel: (path: string) => Promise<{ id: number }>;
+  /** Live progress (throttled) and status changes, for the UI. */
+  onProgress?: (download: DownloadInfo) => void;
+  onChanged?: (downloadId: number, status: DownloadStatus) => void;
+  freeSpace?: FreeSpaceProbe;
+  /** Extra HTTP headers for every transfer (e.g. `Authorization` for gated Hugging Face repositories). */
+  headers?: Record<string, string>;
+}
+
+interface Active {
+  /** Aborting it stops the transfer; the partial file stays (node-llama-cpp's deleteTempFileOnCancel: false). */
+  controller: AbortController;
+  /** Why it is being stopped, when the user stopped it (a stop is not a failure). */
+  stopping: 'pause' | 'cancel' | null;
+  /** The transfer is complete and the file is being checked. */
+  verifying: boolean;
+  bytesPerSecond: number | null;
+  settled: Promise<void>;
+}
+
+const PROGRESS_EVERY_MS = 250;
+const PERSIST_EVERY_MS = 1000;
+
+/**
+ * Downloads models into the download folder, one transfer per download id: resolve the URI, check the disk
+ * space, transfer (pause/resume keep the partial file), then verify the file is a GGUF BEFORE adding it to the
+ * library. State is stored at every step, so after a restart interrupted downloads show as paused and resume
+ * from their partial file.
+ */
+export class DownloadManager {
+  readonly #options: DownloadManagerOptions;
+  readonly #active = new Map<number, Active>();
+
+  constructor(options: DownloadManagerOptions) {
+    this.#options = options;
+    // Whatever was transferring when the app last stopped is paused now; its bytes are on disk.
+    options.store.pauseInterrupted();
+  }
+
+  list(): DownloadInfo[] {
+    return this.#options.store.list().map((d) => this.#info(d));
+  }
+
+  get(id: number): DownloadInfo {
+    return this.#info(this.#record(id));
+  }
+
+  /**
+   * Starts a download. Resolving the URI and the disk-space check happen before this returns, so a 404, an
+   * unreachable host or a full disk is reported to the caller (and stored as the download's error).
+   */
+  async start(uri: string, catalogueId?: string): Promise<DownloadInfo> {
+    const busy = this.#options.store.list().find((d) => d.uri === uri && this.#active.has(d.id));
+    if (busy) throw new Error(`${uri} is already downloading (download ${busy.id}).`);
+    const record = this.#options.store.insert({ uri, dir: this.#options.downloadDir(), catalogueId: catalogueId ?? null });
+    return this.#begin(record);
+  }
+
+  /** Continues a paused or failed download into the same folder, from the bytes already there. */
+  async resume(id: number): Promise<DownloadInfo> {
+    const record = this.#record(id);
+    if (this.#active.has(id)) return this.#info(record);
+    if (record.status === 'done' || record.status === 'cancelled') {
+      throw new Error(`Download ${id} is ${record.status}: start a new download instead.`);
+    }
+    return this.#begin(record);
+  }
+
+  /** Stops the transfer and keeps the partial file, to resume later (also after a restart). */
+  async pause(id: number): Promise<DownloadInfo> {
+    const active = this.#active.get(id);
+    if (!active) return this.#info(this.#record(id));
+    if (!active.verifying) {
+      active.stopping = 'pause';
+      active.controller.abort();
+    }
+    await active.settled;
+    return this.#info(this.#record(id));
+  }
+
+  /** Stops the transfer and deletes the partial file. A finished download (a model now) is left alone. */
+  async cancel(id: number): Promise<DownloadInfo> {
+    const record = this.#record(id);
+    if (record.status === 'done') throw new Error(`Download ${id} is finished: remove the model from the library instead.`);
+    const active = this.#active.get(id);
+    if (active?.verifying) throw new Error(`Download ${id} is complete and being verified: wait for it, then remove the model if unwanted.`);
+    if (active) {
+      active.stopping = 'cancel';
+      active.controller.abort();
+      await active.settled;
+    }
+    if (record.fileName) await removePartial(record.dir, record.fileName);
+    return this.#set(id, { status: 'cancelled', error: null });
+  }
+
+  /** Resolves when the download's current transfer has ended (done, failed, paused or cancelled). */
+  async settled(id: number): Promise<DownloadInfo> {
+    await this.#active.get(id)?.settled;
+    return this.get(id);
+  }
+
+  /** Pauses every transfer (app quit): their partial files stay for the next start. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#active.keys()].map((id) => this.pause(id)));
+  }
+
+  async #begin(record: DownloadRecord): Promise<DownloadInfo> {
+    const id = record.id;
+    const controller = new AbortController();
+    let finish!: () => void;
+    const active: Active = { controller, stopping: null, verifying: false, bytesPerSecond: null, settled: new Promise((r) => (finish = r)) };
+    this.#active.set(id, active);
+    this.#set(id, { status: 'downloading', error: null });
+    let transfer: ModelFileTransfer;
+    try {
+      transfer = await prepareModelFileTransfer({
+        uri: record.uri,
+        dirPath: record.dir,
+        fileName: record.fileName ?? undefined,
+        headers: this.#options.headers,
+        onProgress: this.#progressReporter(id, active),
+      });
+      await assertDiskSpace(record.dir, Math.max(0, transfer.totalBytes - transfer.downloadedBytes), this.#options.freeSpace ?? probeFreeSpace);
+    } catch (err) {
+      this.#active.delete(id);
+      finish();
+      this.#set(id, { status: 'failed', error: describeTransferError(record.uri, err) });
+      throw new Error(describeTransferError(record.uri, err));
+    }
+    this.#set(id, { fileName: transfer.fileName, totalBytes: transfer.totalBytes, downloadedBytes: transfer.downloadedBytes });
+    void this.#transfer(id, active, transfer).finally(() => {
+      this.#active.delete(id);
+      finish();
+    });
+    return this.get(id);
+  }
+
+  async #transfer(id: number, active: Active, transfer: ModelFileTransfer): Promise<void> {
+    let path: string | null = null;
+    let error: unknown = null;
+    try {
+      path = await transfer.run(active.controller.signal);
+    } catch (err) {
+      error = err;
+    }
+    // A stopped transfer may end either way (node-llama-cpp resolves once ipull closes): the user's stop wins.
+    if (active.stopping === 'pause') return void this.#set(id, { status: 'paused', downloadedBytes: transfer.downloadedBytes });
+    if (active.stopping === 'cancel') return;
+    if (path === null) return void this.#set(id, { status: 'failed', error: describeTransferError(this.#record(id).uri, error) });
+    // Every byte is here: from now on a pause or cancel waits for the verdict instead of interrupting it.
+    active.verifying = true;
+    this.#set(id, { status: 'verifying', downloadedBytes: transfer.totalBytes });
+    try {
+      try {
+        await verifyDownloadedGguf(path, await getLlamaRuntime('cpu'));
+      } catch (err) {
+        // Never leave a file that is not a model where a folder scan would find it, nor where the next try
+        // would take it as already downloaded.
+        await rm(path, { force: true });
+        throw err;
+      }
+      const model = await this.#options.addModel(path);
+      this.#set(id, { status: 'done', modelId: model.id, error: null });
+    } catch (err) {
+      this.#set(id, { status: 'failed', error: describeTransferError(this.#record(id).uri, err) });
+    }
+  }
+
+  /** Emits progress at most every 250 ms and stores it every second (what a restart shows). */
+  #progressReporter(id: number, active: Active) {
+    let lastEmit = 0;
+    let lastPersist = 0;
+    let window: { at: number; bytes: number } | null = null;
+    return ({ downloadedBytes, totalBytes }: { downloadedBytes: number; totalBytes: number }) => {
+      const now = Date.now();
+      if (!window) window = { at: now, bytes: downloadedBytes };
+      else if (now - window.at >= 1000) {
+        active.bytesPerSecond = ((downloadedBytes - window.bytes) * 1000) / (now - window.at);
+        window = { at: now, bytes: downloadedBytes };
+      }
+      const persist = now - lastPersist >= PERSIST_EVERY_MS;
+      if (persist) lastPersist = now;
+      if (now - lastEmit < PROGRESS_EVERY_MS && downloadedBytes < totalBytes) return;
+      lastEmit = now;
+      const record = persist
+        ? this.#options.store.update(id, { downloadedBytes, totalBytes })
+        : { ...this.#record(id), downloadedBytes, totalBytes };
+      this.#options.onProgress?.(this.#info(record));
+    };
+  }
+
+  #record(id: number): DownloadRecord {
+    const record = this.#options.store.get(id);
+    if (!record) throw new Error(`No download with id ${id}.`);
+    return record;
+  }
+
+  #set(id: number, patch: Patch): DownloadInfo {
+    const before = this.#record(id).status;
+    const info = this.#info(this.#options.store.update(id, patch));
+    if (patch.status && patch.status !== before) this.#options.onChanged?.(id, patch.status);
+    this.#options.onProgress?.(info);
+    return info;
+  }
+
+  #info(record: DownloadRecord): DownloadInfo {
+    return { ...record, bytesPerSecond: this.#active.get(record.id)?.bytesPerSecond ?? null };
+  }
+}
+
+/** Deletes a partial download and node-llama-cpp's (ipull's) progress record next to it. */
+async function removePartial(dir: string, fileName: string): Promise<void> {
+  // ipull writes the bytes to `<file>.ipull` with its progress record appended, and renames it when complete.
+  await rm(join(dir, `${fileName}.ipull`), { force: true });
+}
+
+/** Plain words for what went wrong, with what to do. */
+export function describeTransferError(uri: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // ipull's HTTP errors read "Url: …, Status code: 404, status text: Not Found".
+  const status = /status code:? (\d{3})/i.exec(message)?.[1];
+  if (err instanceof Error && err.name === 'DiskSpaceError') return message;
+  if (err instanceof Error && err.name === 'DownloadedFileError') return message;
+  if (status === '404') return `${uri}: not found (HTTP 404). Check the repository and file name; for hf: URIs the file must exist in that repository.`;
+  if (status === '401' || status === '403') {
+    return `${uri}: access denied (HTTP ${status}). The repository may be gated: accept its licence on huggingface.co and set a token (HF_TOKEN).`;
+  }
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|fetch failed/i.test(message)) {
+    return `${uri}: the server cannot be reached (${message}). Check the internet connection or the URL.`;
+  }
+  return `${uri}: ${message}`;
+}
