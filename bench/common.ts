@@ -29,7 +29,7 @@ export interface BenchOptions {
   threads: number;
   /** P2 only: items of the naive arm (≈11 s/item at 1 thread on stories260K). */
   naiveItems: number;
-  /** P1 only: interleaved repetitions of each arm (each arm alone takes about a second). */
+  /** P1: interleaved repetitions of each arm (each arm alone takes about a second). P6: constrained/unconstrained pairs. */
   reps: number;
   /** P2/P3: context size per sequence; the URIAL prompt is ~3.4k tokens with stories260K's tokenizer. */
   urialContextSize: number;
@@ -39,7 +39,7 @@ export interface BenchOptions {
 
 /** One benchmark's verdict, plus the lines it printed (kept for the summary). */
 export interface BenchResult {
-  id: 'P1' | 'P2' | 'P3' | 'P4' | 'P4D' | 'P5';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'P4D' | 'P5' | 'P5A' | 'P6';
   /** What the headline figure is, e.g. "queue/bare items-per-min ratio". */
   metric: string;
   value: number;

@@ -10,13 +10,19 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LOOP_STOP } from '../shared/defaults';
-import { LOOP_STOP_SENSITIVITIES, METHODS, type LoopStopConfig, type MethodName, type RunProgress, type Subset } from '../shared/domain';
+import { LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES, type GpuOffload, type LoopStopConfig, type MethodName, type ModelRole, type RunProgress, type Subset } from '../shared/domain';
+import type { RunStatus } from '../shared/domain';
+import { RESULTS_GROUP_KEYS, type ResultsGroupKey, type TableFormat } from '../shared/api';
+import { JUDGE_LANGS, NA_POLICIES, type JudgeLangChoice, type NaPolicy } from '../shared/judging';
 import { readIdList } from './core/datasets';
 import { Workbench } from './api/Workbench';
 import { createApi } from './api/createApi';
+import { ensureSampleDatasets, SAMPLE_LANGS, sampleDatasetName } from './api/firstRun';
+import { Judging } from './api/Judging';
 import { formatExport } from './api/formatExport';
+import { resultsDpoPairs, resultsTable } from './api/results';
 import { APP_ROOT, defaultDataDir, RESOURCES_DIR, urialOfficialDir } from './paths';
-import { createProgressReporter } from './cliProgress';
+import { createJudgeProgressReporter, createProgressReporter } from './cliProgress';
 import { isLoopbackHost } from './transports/http/hostGuard';
 import { startHttpServer } from './transports/http/startHttpServer';
 
@@ -38,6 +44,13 @@ function wb(): Workbench {
   return workbench;
 }
 
+let judging: Judging | undefined;
+/** Judging in the CLI has no OS keychain: remote judges read their API key from an environment variable. */
+function jd(): Judging {
+  judging ??= new Judging(wb());
+  return judging;
+}
+
 const int = (name: string) => (value: string) => {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer.`);
   return Number(value);
@@ -52,18 +65,40 @@ const runIdOf = (value: string) => {
   return Number(value);
 };
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const gpuOffload = (value: string): GpuOffload => {
+  if (value === 'auto' || value === 'cpu') return value;
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new InvalidArgumentError('--gpu must be auto, cpu, or a number of layers to offload.');
+};
 
 // MODELS
 
 const models = program.command('models').description('the model library');
 models
-  .command('add <file>')
-  .description('check a GGUF file (header, metadata, completeness) and add it; prints the model id last')
-  .action(async (file: string) => {
-    const m = await wb().addModel(file);
+  .command('add [file]')
+  .description(
+    'check a GGUF file (header, metadata, completeness) and add it, or add a model served by an OpenAI-compatible server ' +
+      '(--openai <base-url> --model <name>, checked against its model list); prints the model id last',
+  )
+  .option('--openai <base-url>', 'an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, OpenAI), e.g. http://127.0.0.1:8000/v1')
+  .option('--model <name>', 'with --openai: the model name the server serves')
+  .option('--api-key-env <VAR>', 'with --openai: the environment variable holding the API key (read when the model runs, never stored)')
+  .addOption(new Option('--endpoint <kind>', 'with --openai: completions (base models: zero-shot, URIAL) or chat (chat models)').choices(['completions', 'chat']).default('chat'))
+  .option('--name <name>', 'with --openai: the name shown in the library (default: the model name)')
+  .action(async (file: string | undefined, o: { openai?: string; model?: string; apiKeyEnv?: string; endpoint: 'completions' | 'chat'; name?: string }) => {
+    if (Boolean(file) === Boolean(o.openai)) throw new UsageError('Give a GGUF file, or --openai <base-url> --model <name>.');
+    if (o.openai) {
+      if (!o.model) throw new UsageError('--openai needs --model <name>: the model the server serves.');
+      const r = await wb().addRemoteModel({ baseUrl: o.openai, model: o.model, apiKeyEnv: o.apiKeyEnv, endpoint: o.endpoint, name: o.name });
+      console.log(`${r.name} · remote (${o.endpoint}) · ${r.path} · key: ${o.apiKeyEnv ? `$${o.apiKeyEnv}` : 'none'}`);
+      printId(r.id);
+      return;
+    }
+    if (o.model || o.apiKeyEnv || o.name) throw new UsageError('--model, --api-key-env and --name go with --openai, not with a GGUF file.');
+    const m = await wb().addModel(file!);
     console.log(`${m.name} · ${m.architecture ?? '?'} · ${formatParams(m.parameterCount)} · ${m.quantization ?? '?'} · ctx ${m.trainContextSize ?? '?'}`);
     console.log(`chat template: ${m.chatTemplate ? 'yes' : 'none'} · runnable: ${m.runnable ? 'yes' : 'no (vocab only)'} · sha256 ${m.sha256}`);
-    console.log(m.id);
+    printId(m.id);
   });
 models
   .command('list')
@@ -71,6 +106,49 @@ models
   .action(() => {
     for (const m of wb().store.models.list())
       console.log(`${m.id}\t${m.name}\t${m.architecture ?? '?'}\t${formatParams(m.parameterCount)}\t${m.quantization ?? '?'}\t${m.path}`);
+  });
+
+models
+  .command('scan <folder>')
+  .description('add every *.gguf file under a folder (recursive); prints one line per file, then the count added')
+  .action(async (folder: string) => {
+    const result = await wb().library.scan(folder);
+    for (const m of result.added) console.log(`added\t${m.id}\t${m.path}`);
+    for (const f of result.failed) console.log(`failed\t${f.message}`);
+    if (result.truncated) console.log('note: the scan stopped at its file limit; scan sub-folders separately.');
+    // Hashes of new files run in the background: wait for them so the store is complete when the CLI exits.
+    await Promise.all(result.added.map((m) => wb().library.sha256Of(m)));
+    console.log(`${result.added.length} of ${result.found} GGUF file(s) added`);
+    if (result.failed.length) process.exitCode = EXIT.failed;
+  });
+const family = models.command('family').description('model families: a base model with its instruction-tuned and DPO variants');
+family
+  .command('create <name>')
+  .description('create a family; prints its id last')
+  .action((name: string) => printId(wb().library.createFamily(name).id));
+family
+  .command('list')
+  .description('list the families and their members with roles')
+  .action(() => {
+    for (const f of wb().library.families())
+      console.log(`${f.id}\t${f.name}\t${f.members.map((m) => `${m.modelId}:${m.role}`).join(' ') || '(no members)'}`);
+  });
+family
+  .command('assign <model> <family>')
+  .description('put a model (id or path) in a family (id or name) with a role')
+  .addOption(new Option('--role <role>', 'its role in the family').choices(MODEL_ROLES).makeOptionMandatory())
+  .action(async (model: string, familyRef: string, o: { role: ModelRole }) => {
+    const m = await wb().resolveModel(model);
+    const entry = wb().library.setFamily(m.id, wb().library.family(familyRef).id, o.role);
+    console.log(`${entry.name} is now "${o.role}" in family ${familyRef}`);
+  });
+family
+  .command('unassign <model>')
+  .description('take a model out of its family')
+  .action(async (model: string) => {
+    const m = await wb().resolveModel(model);
+    wb().library.setFamily(m.id, null, undefined);
+    console.log(`${m.name} is in no family now`);
   });
 
 // DATASETS
@@ -89,7 +167,7 @@ datasets
     const mapping = o.idField || o.instructionField ? { id: o.idField, instruction: o.instructionField } : undefined;
     const d = await wb().importDataset(file, { lang: o.lang, name: o.name, mapping, delimiter: o.delimiter, parallelWith: o.parallelWith });
     console.log(`imported ${d.itemCount} items as "${d.name}" (${d.lang}, ${d.format})${d.parallelGroup ? ` · parallel group ${d.parallelGroup}` : ''}`);
-    console.log(d.id);
+    printId(d.id);
   });
 datasets
   .command('list')
@@ -129,7 +207,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--threads <n>', 'CPU threads (default: physical cores)', int('--threads'))
     .option('--parallel <n>', 'parallel sequences (default: 1)', int('--parallel'))
     .option('--context-size <n>', 'context size per sequence (default: longest prompt + max tokens)', int('--context-size'))
-    .addOption(new Option('--gpu <mode>', 'GPU offload').choices(['auto', 'cpu']))
+    .option('--gpu <auto|cpu|layers>', 'GPU offload: auto (as many layers as fit), cpu (none), or a number of layers (default: auto)', gpuOffload)
     .option('--name <name>', 'run name');
 }
 
@@ -138,7 +216,7 @@ interface RunOpts {
   limit?: number; category?: string; taskType?: string; ids?: string; sample?: number; sampleSeed?: number;
   maxTokens?: number; seed?: number; temperature?: number; topP?: number; topK?: number; minP?: number;
   repeatPenalty?: number; repeatWindow?: string; loopStop?: boolean; loopStopSensitivity?: LoopStopConfig['sensitivity']; threads?: number; parallel?: number; contextSize?: number;
-  gpu?: 'auto' | 'cpu'; name?: string;
+  gpu?: GpuOffload; name?: string;
 }
 
 function runRequest(o: RunOpts) {
@@ -186,7 +264,7 @@ addRunOptions(
 ).action(async (o: RunOpts & { model: string; method: MethodName; dataset: string }) => {
   const run = await wb().createRun({ ...runRequest(o), model: o.model, method: o.method, dataset: o.dataset });
   console.log(`planned "${run.name}": ${run.total} items`);
-  console.log(run.id);
+  printId(run.id);
 });
 addRunOptions(
   runs
@@ -199,19 +277,26 @@ addRunOptions(
   const bad = o.methods.filter((m) => !(METHODS as readonly string[]).includes(m));
   if (bad.length > 0) throw new UsageError(`Unknown method(s) ${bad.join(', ')}: use ${METHODS.join(', ')}.`);
   const created = await wb().createBatch({ ...runRequest(o), models: o.models, methods: o.methods as MethodName[], datasets: o.datasets });
-  for (const run of created) console.log(run.id);
+  for (const run of created) printId(run.id);
 });
 
-async function runInForeground(runId: number): Promise<number> {
+/** A signal that Ctrl-C (or SIGTERM) aborts with "pause": finished work is already stored, and a new start continues. */
+function pauseOnInterrupt(): AbortSignal {
   const controller = new AbortController();
-  // Ctrl-C pauses: finished generations are already stored, and "runs resume" continues.
   const stop = () => controller.abort('pause');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+const exitCodeOf = (status: RunStatus) => (status === 'done' ? EXIT.ok : status === 'paused' ? EXIT.interrupted : EXIT.failed);
+
+async function runInForeground(runId: number): Promise<number> {
+  const signal = pauseOnInterrupt();
   const status0 = wb().runStatus(runId).run;
   const reporter = createProgressReporter(status0.name, status0.total, status0.done);
   const status = await wb().startRun(runId, {
-    signal: controller.signal,
+    signal,
     onProgress: (p: RunProgress) => reporter.update(p),
     onModelLoad: (f) => reporter.loading(f),
   });
@@ -219,7 +304,7 @@ async function runInForeground(runId: number): Promise<number> {
   const { run, finishReasons } = wb().runStatus(runId);
   console.log(`run ${run.id} ${status}: ${run.done}/${run.total} · ${formatReasons(finishReasons)}${run.error ? `\nerror: ${run.error}` : ''}`);
   if (status === 'paused') console.log(`resume with: runs resume ${run.id}`);
-  return status === 'done' ? EXIT.ok : status === 'paused' ? EXIT.interrupted : EXIT.failed;
+  return exitCodeOf(status);
 }
 
 runs.command('start <run-id>').description('run in the foreground until done (Ctrl-C pauses)').action(async (id: string) => {
@@ -254,7 +339,7 @@ generations
   .action(async (file: string, o: { lang: string; name?: string }) => {
     const run = await wb().importGenerations(file, o);
     console.log(`imported ${run.total} generations as run "${run.name}"`);
-    console.log(run.id);
+    printId(run.id);
   });
 generations
   .command('export')
@@ -285,6 +370,115 @@ annotations
       writeFileSync(o.out, text);
       console.error(`wrote ${o.out}`);
     } else process.stdout.write(text);
+  });
+
+// JUDGING
+
+const judges = program.command('judges').description('LLM judges: local GGUF models or OpenAI-compatible servers');
+judges
+  .command('add')
+  .description('add a judge: --gguf <file> (a local model, added to the library if new) or --openai <base-url> --model <name>; prints the judge id last')
+  .option('--gguf <file|model-id>', 'a local GGUF model (path or library id)')
+  .option('--openai <base-url>', 'an OpenAI-compatible server (OpenAI, vLLM, llama.cpp server, Ollama), e.g. http://127.0.0.1:8000/v1')
+  .option('--model <name>', 'with --openai: the model name the server serves')
+  .option('--api-key-env <VAR>', 'with --openai: the environment variable holding the API key (read at each call, never stored)')
+  .option('--name <name>', 'judge name (default: the model name)')
+  .option('--concurrency <n>', 'with --openai: requests in flight at once (default: 4)', int('--concurrency'))
+  .option('--timeout <ms>', 'with --openai: per-request timeout in milliseconds (default: 120000)', int('--timeout'))
+  .option('--max-retries <n>', 'with --openai: retries on 429/5xx/timeouts (default: 4)', int('--max-retries'))
+  .action(async (o: { gguf?: string; openai?: string; model?: string; apiKeyEnv?: string; name?: string; concurrency?: number; timeout?: number; maxRetries?: number }) => {
+    if (Boolean(o.gguf) === Boolean(o.openai)) throw new UsageError('Give exactly one of --gguf <file> or --openai <base-url> --model <name>.');
+    if (o.openai && !o.model) throw new UsageError('--openai needs --model <name>: the model the server serves.');
+    if (o.gguf && (o.model || o.apiKeyEnv)) throw new UsageError('--model and --api-key-env go with --openai, not --gguf.');
+    if (o.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.apiKeyEnv)) throw new UsageError(`--api-key-env takes an environment variable name, got "${o.apiKeyEnv}".`);
+    const judge = o.gguf
+      ? await jd().addJudge({ kind: 'local', model: o.gguf, name: o.name })
+      : await jd().addJudge({
+          kind: 'openai', baseUrl: o.openai!, model: o.model!, name: o.name, apiKeyEnv: o.apiKeyEnv,
+          concurrency: o.concurrency, timeoutMs: o.timeout, maxRetries: o.maxRetries,
+        });
+    console.log(`${judge.name} · ${judge.kind} · ${judge.identity}`);
+    printId(judge.id);
+  });
+judges.command('list').description('list the judges').action(() => {
+  for (const j of wb().store.judges.list()) console.log(`${j.id}\t${j.kind}\t${j.name}\t${j.identity}\tkey: ${j.apiKey.source === 'env' ? `$${j.apiKey.variable}` : j.apiKey.source}`);
+});
+
+program
+  .command('judge')
+  .description('judge the generations of runs (Just-Eval aspects; safety items on the safety rubric), cached per generation × judge × rubric version × judge language × repeat; prints the judge run id last (Ctrl-C pauses)')
+  .requiredOption('--run <id,id…>', 'generation run ids', list)
+  .requiredOption('--judge <id>', 'judge id (see "judges list")', int('--judge'))
+  .option('--repeats <k>', 'judge each generation k times (seeds s, s+1, …) to measure judge variance (default: 1)', int('--repeats'))
+  .addOption(new Option('--judge-lang <lang>', 'judge prompt in English or in the generation\'s language (default: en)').choices(JUDGE_LANGS))
+  .option('--rubric <version>', 'aspects rubric version (default: the built-in one)')
+  .option('--safety-rubric <version>', 'safety rubric version for category "safety" items (default: the built-in one)')
+  .option('--temperature <t>', 'judge sampling temperature (default: 0)', num('--temperature'))
+  .option('--seed <n>', 'judge seed; repeat r uses seed + r (default: 42)', int('--seed'))
+  .option('--max-tokens <n>', 'maximum tokens of a judge reply (default: 1024)', int('--max-tokens'))
+  .option('--name <name>', 'judge run name')
+  .action(async (o: { run: string[]; judge: number; repeats?: number; judgeLang?: JudgeLangChoice; rubric?: string; safetyRubric?: string; temperature?: number; seed?: number; maxTokens?: number; name?: string }) => {
+    if (o.repeats !== undefined && o.repeats < 1) throw new UsageError('--repeats must be at least 1.');
+    const created = jd().createJudgeRun({
+      runIds: o.run.map(runIdOf), judgeId: o.judge, repeats: o.repeats, judgeLang: o.judgeLang, rubricVersion: o.rubric,
+      safetyRubricVersion: o.safetyRubric, temperature: o.temperature, seed: o.seed, maxTokens: o.maxTokens, name: o.name,
+    });
+    console.error(`judge run ${created.id} "${created.name}": ${created.total} judge calls planned`);
+    const status = await jd().startJudgeRun(created.id, {
+      signal: pauseOnInterrupt(),
+      onProgress: createJudgeProgressReporter(created.total),
+      onModelLoad: (f) => f === 1 && console.error('judge model loaded'),
+    });
+    const info = jd().judgeRunInfo(jd().judgeRun(created.id), null);
+    console.log(`judge run ${info.id} ${status}: ${info.done}/${info.total} calls · N/A ${info.na}${info.error ? `\nerror: ${info.error}` : ''}`);
+    if (status === 'paused') console.log('continue with the same command: calls already made are cached and not repeated');
+    printId(info.id);
+    process.exitCode = exitCodeOf(status);
+  });
+
+// RESULTS
+
+const NA_CHOICES: NaPolicy[] = [...NA_POLICIES];
+/** The run ids of --runs, each checked to exist (a typo must not silently shrink the table). */
+const existingRuns = (ids: string[]): number[] =>
+  ids.map((value) => {
+    const id = runIdOf(value);
+    if (!wb().store.runs.get(id)) throw new UsageError(`No run with id ${id}. List them with "runs list".`);
+    return id;
+  });
+const writeOrPrint = (text: string, out: string | undefined) => {
+  if (!out) return void process.stdout.write(text);
+  writeFileSync(out, text);
+  console.error(`wrote ${out}`);
+};
+
+program
+  .command('results')
+  .description('the aggregate table of judge scores (mean ± 95% bootstrap CI per group × aspect, N/A counts, judges and rubric in the footnote)')
+  .requiredOption('--runs <id,id…>', 'generation run ids', list)
+  .addOption(new Option('--format <format>', 'table format').choices(['csv', 'md', 'latex']).makeOptionMandatory())
+  .option('--group-by <keys>', `rows: comma-separated ${RESULTS_GROUP_KEYS.join(', ')} (default: language,method,model)`, list)
+  .addOption(new Option('--na <policy>', 'N/A judgements: leave out, or count as 5 (the reference code\'s convention; the table says so)').choices(NA_CHOICES).default('exclude'))
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action((o: { runs: string[]; format: TableFormat; groupBy?: string[]; na: NaPolicy; out?: string }) => {
+    const groupBy = (o.groupBy ?? ['language', 'method', 'model']) as ResultsGroupKey[];
+    for (const key of groupBy)
+      if (!(RESULTS_GROUP_KEYS as readonly string[]).includes(key)) throw new UsageError(`--group-by: unknown key "${key}" (known: ${RESULTS_GROUP_KEYS.join(', ')}).`);
+    const { text } = resultsTable(wb().store, { filter: { runIds: existingRuns(o.runs), naPolicy: o.na }, groupBy, format: o.format });
+    writeOrPrint(text, o.out);
+  });
+
+program
+  .command('export-dpo')
+  .description('DPO preference pairs (TRL DPOTrainer JSONL: prompt, chosen, rejected + metadata) per item and language across the runs; prints the pair count last')
+  .requiredOption('--runs <id,id…>', 'generation run ids', list)
+  .requiredOption('--out <file>', 'JSONL file to write')
+  .addOption(new Option('--na <policy>', 'N/A judgements in the mean aspect score: leave out, or count as 5').choices(NA_CHOICES).default('exclude'))
+  .action((o: { runs: string[]; out: string; na: NaPolicy }) => {
+    const pairs = resultsDpoPairs(wb().store, { runIds: existingRuns(o.runs), naPolicy: o.na });
+    writeFileSync(o.out, formatExport(pairs, 'jsonl'));
+    console.error(`wrote ${o.out}`);
+    printId(pairs.length);
   });
 
 // SERVE
@@ -331,7 +525,7 @@ program
     const byLabel = new Map<string, number>();
     for (const row of w.exportGenerations(o.run)) for (const f of row.findings) byLabel.set(f.label, (byLabel.get(f.label) ?? 0) + 1);
     console.log(`checked ${generations} generations · ${[...byLabel].map(([l, n]) => `${l} ${n}`).join(', ') || 'no findings'}`);
-    console.log(findings);
+    printId(findings);
   });
 
 // DEMO
@@ -346,22 +540,15 @@ program
     if (!existsSync(modelPath)) throw new UsageError(`No model at ${modelPath}. Pass one: npm run demo -- --model <file.gguf>`);
     const w = wb();
     const model = await w.resolveModel(modelPath);
-    const langs = ['en', 'fr', 'es'];
-    for (const [i, lang] of langs.entries()) {
-      const name = `sample-${lang}`;
-      if (!w.store.datasets.byName(name))
-        await w.importDataset(join(RESOURCES_DIR, 'datasets', `sample.${lang}.jsonl`), {
-          lang,
-          name,
-          parallelWith: i > 0 ? 'sample-en' : undefined,
-        });
-    }
+    const langs = SAMPLE_LANGS;
+    await ensureSampleDatasets(w);
     const methods: MethodName[] = w.options.urialOfficialDir ? ['zero-shot', 'urial'] : ['zero-shot'];
     if (!w.options.urialOfficialDir) console.log('(URIAL skipped for English: set ALIGN_URIAL_DIR to the official URIAL prompt folder)');
     const created = [];
     for (const lang of langs)
       for (const method of methods)
-        created.push(await w.createRun({ model: String(model.id), method, dataset: `sample-${lang}`, sampler: { maxTokens: o.maxTokens } }));
+        // The first 12 items (10 regular, 2 safety) keep the demo under a minute on the tiny model.
+        created.push(await w.createRun({ model: String(model.id), method, dataset: sampleDatasetName(lang), subset: { limit: 12 }, sampler: { maxTokens: o.maxTokens } }));
     for (const run of created) {
       const code = await runInForeground(run.id);
       if (code !== EXIT.ok) return void (process.exitCode = code);
@@ -375,6 +562,14 @@ program
   });
 
 // HELPERS
+
+/**
+ * Prints a number alone on its line (ids, counts: the last line of many commands is a contract). Not console.log:
+ * it colours numbers when FORCE_COLOR is set, and outside scripts would read escape codes.
+ */
+function printId(n: number): void {
+  process.stdout.write(`${n}\n`);
+}
 
 function formatParams(n: number | null): string {
   if (n == null) return '? params';

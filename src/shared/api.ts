@@ -3,7 +3,8 @@
  * Requests are validated against `apiSchemas.ts` at the transport boundary; clients only ever see these types.
  */
 import type { Finding } from './detection';
-import type { BackendConfig, FinishReason, Generation, Lang, MethodName, ModelInfo, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+import type { Aspect, JudgeCallRecord, JudgeInfo, JudgeLangChoice, JudgementRecord, JudgeRunConfig, NaPolicy, RubricInfo, RubricPrompt } from './judging';
+import type { BackendConfig, FinishReason, Generation, GpuOffload, Lang, MethodName, ModelFamily, ModelInfo, ModelRole, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 // ─── Records as the UI sees them ────────────────────────────────────────────
 
@@ -71,8 +72,20 @@ export interface GenerationFilter {
   category?: string;
   taskType?: string;
   finishReasons?: FinishReason[];
+  /** Item difficulty (Just-Eval field). */
+  difficulty?: string;
+  /** Generations whose judgement on `aspect` (mean over repeats, any judge unless `judge` is set) is within [min, max]; `na`: only N/A ones. */
+  score?: ScoreFilter;
   /** Full-text search (SQLite FTS5) over instruction and output. */
   search?: string;
+}
+
+export interface ScoreFilter {
+  aspect: Aspect;
+  min?: number;
+  max?: number;
+  na?: boolean;
+  judge?: string;
 }
 
 export interface GenerationRow {
@@ -200,6 +213,11 @@ export interface MethodSettings {
 
 export interface RunPlanRequest extends MethodSettings {
   models: string[];
+  /**
+   * Families (id or name): every member with a role × the methods that fit its role (base → zero-shot and URIAL,
+   * SFT/DPO → chat), in addition to models × methods. Members without a role or with role "other" are left out.
+   */
+  families?: string[];
   methods: MethodName[];
   datasets: string[];
   promptLangs?: Lang[];
@@ -213,6 +231,300 @@ export interface RunPlan {
   totalItems: number;
   /** Rough: items × max tokens at a speed measured on this machine, or null before any run. */
   estimatedSeconds: number | null;
+  /** Runs that will not fit in memory (or are refused) on this machine, in plain words with the numbers. */
+  warnings: string[];
+}
+
+// ─── Judging (issue 5) ─────────────────────────────────────────────────────
+
+export type JudgeAddRequest =
+  | { kind: 'local'; model: string; name?: string }
+  | {
+      kind: 'openai';
+      baseUrl: string;
+      model: string;
+      name?: string;
+      /** The key itself: encrypted with the OS keychain (desktop app only); refused where that is unavailable. */
+      apiKey?: string;
+      /** The name of an environment variable holding the key (CLI / serve mode). */
+      apiKeyEnv?: string;
+      concurrency?: number;
+      timeoutMs?: number;
+      maxRetries?: number;
+    };
+
+export interface JudgeTestResult {
+  ok: boolean;
+  /** Plain words: what worked or what failed and what to do. */
+  message: string;
+  latencyMs: number;
+  /** What the judge answered to a tiny test prompt (untrusted text). */
+  reply: string | null;
+}
+
+export interface JudgeRunProgress {
+  judgeRunId: number;
+  done: number;
+  total: number;
+  /** Calls whose verdict is N/A so far. */
+  na: number;
+  /** Calls answered from the cache (already judged). */
+  cached: number;
+  etaSeconds: number | null;
+  status: RunStatus;
+}
+
+export interface JudgeRunInfo {
+  id: number;
+  name: string;
+  judge: JudgeInfo;
+  config: JudgeRunConfig;
+  status: RunStatus;
+  error: string | null;
+  total: number;
+  done: number;
+  na: number;
+  environment: Record<string, string>;
+  createdAt: string;
+  progress: JudgeRunProgress | null;
+}
+
+export interface JudgeRunCreateRequest {
+  runIds: number[];
+  judgeId: number;
+  repeats?: number;
+  judgeLang?: JudgeLangChoice;
+  rubricVersion?: string;
+  safetyRubricVersion?: string;
+  temperature?: number;
+  seed?: number;
+  maxTokens?: number;
+  name?: string;
+  start?: boolean;
+}
+
+/** The judgements of one generation, grouped by call, for the reader. */
+export interface GenerationJudgements {
+  calls: (JudgeCallRecord & { judgeName: string | null; scores: JudgementRecord[] })[];
+}
+
+/** Judge vs human, per language: do generations people flagged with a critical error get low judge scores? */
+export interface JudgeHumanReport {
+  rows: {
+    lang: Lang;
+    aspect: Aspect;
+    label: string;
+    /** Mean judge score of generations with / without the label (humans' majority), N/A excluded. */
+    flaggedMean: number | null;
+    flaggedN: number;
+    cleanMean: number | null;
+    cleanN: number;
+  }[];
+  /** Mean score judged in English minus judged in the target language, on the same generations. */
+  langDelta: { lang: Lang; aspect: Aspect; enMean: number; targetMean: number; delta: number; n: number }[];
+}
+
+// ─── Results (issue 6) ─────────────────────────────────────────────────────
+
+export const RESULTS_GROUP_KEYS = ['language', 'method', 'model', 'family', 'role'] as const;
+export type ResultsGroupKey = (typeof RESULTS_GROUP_KEYS)[number];
+
+export interface ResultsFilter {
+  runIds?: number[];
+  modelIds?: number[];
+  methods?: string[];
+  langs?: Lang[];
+  /** "regular" or "safety". */
+  category?: string;
+  taskType?: string;
+  difficulty?: string;
+  judge?: string;
+  rubricVersion?: string;
+  /** Resolved judge language ("en", "fr"…). */
+  judgeLang?: Lang;
+  naPolicy: NaPolicy;
+}
+
+export interface AspectCell {
+  group: Partial<Record<ResultsGroupKey, string>>;
+  aspect: Aspect;
+  /** Generations in the cell with a score (after the N/A policy), and N/A among them. */
+  n: number;
+  na: number;
+  /** N/A counted as 5 (policy "as-5"), reported so every table can say so. */
+  substituted: number;
+  mean: number | null;
+  /** 95% percentile bootstrap CI (seeded, ≥ 1,000 resamples). */
+  low: number | null;
+  high: number | null;
+  /** Histogram of the per-generation scores 1..5 (index 0 = score 1). */
+  counts: [number, number, number, number, number];
+  /** Mean per-generation variance across judge repeats, null without repeats. */
+  judgeVariance: number | null;
+}
+
+export interface ComparisonRow {
+  /** The group the pair is compared within (e.g. { language: "fr" }). */
+  group: Partial<Record<ResultsGroupKey, string>>;
+  aspect: Aspect;
+  a: string;
+  b: string;
+  /** Paired items (same item id, both scored). */
+  n: number;
+  meanA: number;
+  meanB: number;
+  /** meanA − meanB with a paired bootstrap 95% CI. */
+  delta: number;
+  low: number;
+  high: number;
+  /** Wilcoxon signed-rank: statistic, two-sided p, Holm-adjusted p over the table, effect size r. */
+  w: number;
+  p: number;
+  pHolm: number;
+  effectSize: number;
+}
+
+export type TableFormat = 'csv' | 'md' | 'latex';
+
+/** How a run was made, as one exportable JSON object (model sha256 + GGUF metadata, prompt hash, sampler…). */
+export type ReproducibilityRecord = Record<string, unknown>;
+
+// ─── Downloads, model catalogue, first run (issue 7) ─────────────────────────
+
+export const DOWNLOAD_STATUSES = ['downloading', 'paused', 'verifying', 'done', 'failed', 'cancelled'] as const;
+export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
+
+export interface DownloadInfo {
+  id: number;
+  /** An `hf:` URI or an http(s) URL. */
+  uri: string;
+  /** The folder the file goes to (the download-folder setting when it started). */
+  dir: string;
+  /** The catalogue entry it came from, if any. */
+  catalogueId: string | null;
+  /** Known once the URI is resolved. */
+  fileName: string | null;
+  totalBytes: number | null;
+  downloadedBytes: number;
+  status: DownloadStatus;
+  /** Failed downloads: what went wrong and what to do (404, not enough space, an HTML page instead of a GGUF…). */
+  error: string | null;
+  /** The model the verified file was added as. */
+  modelId: number | null;
+  /** Live while transferring, else null. */
+  bytesPerSecond: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A recommended small model (resources/catalogue/models.json): data only, no weights. */
+export interface CatalogueModel {
+  id: string;
+  name: string;
+  /** Base and instruction-tuned members of one family share this name. */
+  family: string;
+  role: 'base' | 'sft' | 'dpo';
+  /** What to download: `hf:<user>/<repo>/<file.gguf>`. */
+  uri: string;
+  /** Parameters (e.g. 494_000_000) and the approximate file size, from the model card. */
+  parameters: number;
+  approxSizeBytes: number;
+  quantization: string;
+  licence: string;
+  languages: string[];
+  /** The model card on the Hub. */
+  homepage: string;
+  notes: string;
+}
+
+export interface AppSettings {
+  /** Where downloaded models are saved. */
+  downloadDir: string;
+}
+
+export interface FirstRunInfo {
+  /** True until the user has a model or dismisses the welcome screen. */
+  showWelcome: boolean;
+  /** The built-in EN/FR/ES sample, imported once into an empty store. */
+  sampleDatasets: DatasetInfo[];
+  modelCount: number;
+}
+
+// ─── Model library, families, hardware fit (issue 7) ───────────────────────
+
+/**
+ * ok; missing (moved or deleted: locate it or remove the entry); changed (the file differs from when it was
+ * added: add it again to refresh); remote (an OpenAI-compatible model: no file).
+ */
+export type ModelFileStatus = 'ok' | 'missing' | 'changed' | 'remote';
+
+/** A library entry: the stored model plus what is true of its file right now. */
+export interface ModelEntry extends ModelInfo {
+  fileStatus: ModelFileStatus;
+  /** Other models whose file has the same sha256 (the same weights under another path). */
+  duplicateOf: number[];
+  /** Set while the sha256 is computed in the background (`sha256` is "" until then). */
+  hashing: ShaProgress | null;
+}
+
+/** Background sha256 of a model file ('models.sha' events): progress, then the hash or the error. */
+export interface ShaProgress {
+  modelId: number;
+  path: string;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Set when finished. */
+  sha256: string | null;
+  error: string | null;
+}
+
+export interface ModelScanResult {
+  folder: string;
+  /** *.gguf files found (recursively). */
+  found: number;
+  added: ModelEntry[];
+  /** Files that could not be added, each with what is wrong and what to do. */
+  failed: { path: string; message: string }[];
+  /** True when the scan stopped at its file limit. */
+  truncated: boolean;
+}
+
+export interface FamilyInfo extends ModelFamily {
+  members: { modelId: number; role: ModelRole }[];
+}
+
+export interface HardwareInfo {
+  cpu: { model: string | null; physicalCores: number; logicalCores: number };
+  ram: { total: number; free: number };
+  /** null: no usable GPU backend (CPU only). */
+  gpu: { type: 'cuda' | 'vulkan' | 'metal'; devices: string[]; vramTotal: number; vramFree: number; unifiedMemory: boolean } | null;
+  /** Threads a run uses when none is set: the physical cores. */
+  defaultThreads: number;
+  llamaCpp: string;
+}
+
+export interface ModelFitRequest {
+  modelId: number;
+  contextSize: number;
+  parallel?: number;
+  gpu?: GpuOffload;
+}
+
+/** Memory a model + context needs (node-llama-cpp's estimate, before loading) against what is free. */
+export interface ModelFit {
+  modelId: number;
+  contextSize: number;
+  sequences: number;
+  gpuLayers: number;
+  totalLayers: number;
+  trainContextSize: number | null;
+  fits: boolean;
+  /** Plain words with the numbers when it does not fit or is refused. */
+  problem: string | null;
+  model: { ram: number; vram: number };
+  context: { ram: number; vram: number };
+  required: { ram: number; vram: number };
+  available: { ram: number; vram: number };
 }
 
 // ─── Requests → responses ──────────────────────────────────────────────────
@@ -223,8 +535,33 @@ export interface ApiContract {
   'app.info': [Record<string, never>, AppInfo];
   /** Desktop only: a native file dialog; `path` is null when the user cancels. */
   'app.pickFile': [{ kind: FileKind }, { path: string | null }];
-  'models.list': [Record<string, never>, ModelInfo[]];
-  'models.add': [{ path: string }, ModelInfo];
+  'models.list': [Record<string, never>, ModelEntry[]];
+  /** Checks the GGUF and adds it at once; its sha256 follows in the background ('models.sha' events). */
+  'models.add': [{ path: string }, ModelEntry];
+  /**
+   * Adds a model served by an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, OpenAI) after checking
+   * that it answers and serves that name. `endpoint`: completions for base models (zero-shot, URIAL), chat
+   * (default) for chat models. The key is read from the environment variable `apiKeyEnv` when the model runs.
+   */
+  'models.addRemote': [
+    { baseUrl: string; model: string; apiKeyEnv?: string; endpoint?: 'completions' | 'chat'; name?: string },
+    ModelEntry,
+  ];
+  /** Adds every *.gguf under a folder (recursive); files that fail are listed with the reason. */
+  'models.scan': [{ folder: string }, ModelScanResult];
+  /** Removes a library entry (never the file); refused while runs or judges use the model. */
+  'models.remove': [{ modelId: number }, { removed: number }];
+  /** Points a missing model at its new location; the file must have the same sha256. */
+  'models.locate': [{ modelId: number; path: string }, ModelEntry];
+  /** Puts a model in a family with a role, or takes it out (familyId null). */
+  'models.setFamily': [{ modelId: number; familyId: number | null; role?: ModelRole }, ModelEntry];
+  /** Estimates the memory of the model + a context before loading, against the free RAM / VRAM. */
+  'models.fit': [ModelFitRequest, ModelFit];
+  'families.list': [Record<string, never>, FamilyInfo[]];
+  'families.create': [{ name: string }, FamilyInfo];
+  /** Deletes a family; its models stay in the library, unassigned. */
+  'families.remove': [{ familyId: number }, { removed: number }];
+  'hardware.info': [Record<string, never>, HardwareInfo];
   'models.state': [Record<string, never>, ModelState];
   'datasets.list': [Record<string, never>, DatasetInfo[]];
   'datasets.preview': [{ path: string; idField?: string; instructionField?: string; delimiter?: string }, DatasetPreview];
@@ -274,6 +611,48 @@ export interface ApiContract {
    * from people (one annotator's labels, or the majority of each generation's annotators).
    */
   'annotations.rates': [{ runIds?: number[]; source: 'human' | 'detector'; annotator?: string }, CriticalErrorRate[]];
+  'judges.list': [Record<string, never>, JudgeInfo[]];
+  'judges.add': [JudgeAddRequest, JudgeInfo];
+  /** Sends a tiny prompt to the judge and reports whether a parseable verdict came back. */
+  'judges.test': [{ judgeId: number }, JudgeTestResult];
+  'rubrics.list': [Record<string, never>, RubricInfo[]];
+  /** Saves an edited copy of a rubric under a new version; the original and its judgements are untouched. */
+  'rubrics.save': [{ from: string; name?: string; prompts: Record<Lang, RubricPrompt> }, RubricInfo];
+  'judgeRuns.list': [Record<string, never>, JudgeRunInfo[]];
+  'judgeRuns.create': [JudgeRunCreateRequest, JudgeRunInfo];
+  'judgeRuns.start': [{ judgeRunId: number }, JudgeRunInfo];
+  'judgeRuns.pause': [{ judgeRunId: number }, JudgeRunInfo];
+  'judgeRuns.cancel': [{ judgeRunId: number }, JudgeRunInfo];
+  'judgements.forGeneration': [{ generationId: number }, GenerationJudgements];
+  'judgements.humanAgreement': [{ runIds?: number[]; judge?: string }, JudgeHumanReport];
+  /** Mean score per aspect per group with bootstrap CIs, N/A counts and histograms. */
+  'results.aspects': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[] }, AspectCell[]];
+  /** Critical-error rates with the Results filters (same shape as annotations.rates). */
+  'results.criticalErrors': [{ filter: ResultsFilter; source: 'human' | 'detector' }, CriticalErrorRate[]];
+  /** Paired comparison of two values of `dimension` (e.g. methods "urial" vs "zero-shot") within each group. */
+  'results.compare': [
+    { filter: ResultsFilter; dimension: 'method' | 'model'; a: string; b: string; within: ResultsGroupKey[] },
+    ComparisonRow[],
+  ];
+  /** The aggregate table as text, ready for a paper. */
+  'results.table': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[]; format: TableFormat }, { text: string; filename: string }];
+  'runs.reproducibility': [{ runId: number }, ReproducibilityRecord];
+  /** Creates a new run with exactly the settings of an existing one. */
+  'runs.rerun': [{ runId: number; start?: boolean }, RunInfo];
+  /** Imports the sample dataset into an empty store (once) and says whether to show the welcome screen. */
+  'app.firstRun': [Record<string, never>, FirstRunInfo];
+  'app.dismissWelcome': [Record<string, never>, FirstRunInfo];
+  'settings.get': [Record<string, never>, AppSettings];
+  'settings.set': [Partial<AppSettings>, AppSettings];
+  'catalogue.list': [Record<string, never>, CatalogueModel[]];
+  'downloads.list': [Record<string, never>, DownloadInfo[]];
+  /** Resolves the URI, checks the disk space, then transfers in the background (progress: 'download.progress'). */
+  'downloads.start': [{ uri: string; catalogueId?: string }, DownloadInfo];
+  'downloads.pause': [{ downloadId: number }, DownloadInfo];
+  /** Continues a paused or failed download from the bytes already on disk (also after a restart). */
+  'downloads.resume': [{ downloadId: number }, DownloadInfo];
+  /** Stops and deletes the partial file. */
+  'downloads.cancel': [{ downloadId: number }, DownloadInfo];
 }
 
 export type ApiMethod = keyof ApiContract;
@@ -287,6 +666,11 @@ export interface ApiEvents {
   /** A run was created, changed status or was removed: refetch lists. */
   'runs.changed': { runId: number; status: RunStatus };
   'model.state': ModelState;
+  'models.sha': ShaProgress;
+  'judgeRun.progress': JudgeRunProgress;
+  'judgeRuns.changed': { judgeRunId: number; status: RunStatus };
+  'download.progress': DownloadInfo;
+  'downloads.changed': { downloadId: number; status: DownloadStatus };
 }
 export type ApiEvent = keyof ApiEvents;
 
@@ -309,4 +693,9 @@ export type ApiResult<M extends ApiMethod> = { ok: true; result: ApiResponse<M> 
 export interface EvalApi {
   call<M extends ApiMethod>(method: M, params: ApiRequest<M>): Promise<ApiResponse<M>>;
   on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /**
+   * Desktop only: the path of a file dropped on the window (Electron's webUtils.getPathForFile, which only the
+   * preload can call; "" when the file is not on disk). Absent in a browser, which never reveals file paths.
+   */
+  pathForFile?(file: File): string;
 }

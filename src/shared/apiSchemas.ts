@@ -3,8 +3,9 @@
  * nothing malformed reaches the backend. zod is the only import: shared code stays free of project layers.
  */
 import { z } from 'zod';
-import type { ApiMethod, ApiRequest } from './api';
-import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS } from './domain';
+import { RESULTS_GROUP_KEYS, type ApiMethod, type ApiRequest } from './api';
+import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES } from './domain';
+import { ALL_ASPECTS, JUDGE_LANGS, NA_POLICIES } from './judging';
 
 const empty = z.object({}).strict();
 const id = z.number().int().nonnegative();
@@ -38,10 +39,13 @@ const sampler = z
   .strict()
   .partial();
 
+/** "auto", "cpu", or a number of layers to offload to the GPU. */
+const gpuOffload = z.union([z.enum(['auto', 'cpu']), z.number().int().nonnegative().max(10_000)]);
+
 const backend = z
   .object({
     threads: z.number().int().positive().max(1024),
-    gpu: z.enum(['auto', 'cpu']),
+    gpu: gpuOffload,
     contextSize: z.union([z.number().int().positive(), z.literal('auto')]),
     parallel: z.number().int().positive().max(64),
   })
@@ -50,8 +54,11 @@ const backend = z
 
 const plan = z
   .object({
-    models: z.array(ref).min(1).max(50),
-    methods: z.array(z.enum(METHODS)).min(1),
+    // At least one model or family, and methods for explicit models: checked when the plan is expanded
+    // (a refinement here would keep runs.create from extending this schema).
+    models: z.array(ref).max(50),
+    families: z.array(ref).max(20).optional(),
+    methods: z.array(z.enum(METHODS)),
     datasets: z.array(ref).min(1).max(50),
     promptLangs: z.array(lang).max(20).optional(),
     promptFile: path.optional(),
@@ -73,13 +80,48 @@ const filter = z
     category: z.string().max(200).optional(),
     taskType: z.string().max(200).optional(),
     finishReasons: z.array(z.enum(FINISH_REASONS)).max(10).optional(),
+    difficulty: z.string().max(200).optional(),
+    score: z
+      .object({
+        aspect: z.enum(ALL_ASPECTS),
+        min: z.number().min(1).max(5).optional(),
+        max: z.number().min(1).max(5).optional(),
+        na: z.boolean().optional(),
+        judge: z.string().min(1).max(2000).optional(),
+      })
+      .strict()
+      .optional(),
     search: z.string().max(1000).optional(),
   })
   .strict();
 
+const resultsFilter = z
+  .object({
+    runIds: z.array(id).max(1000).optional(),
+    modelIds: z.array(id).max(1000).optional(),
+    methods: z.array(z.string().max(50)).max(20).optional(),
+    langs: z.array(lang).max(50).optional(),
+    category: z.string().max(200).optional(),
+    taskType: z.string().max(200).optional(),
+    difficulty: z.string().max(200).optional(),
+    judge: z.string().min(1).max(2000).optional(),
+    rubricVersion: z.string().min(1).max(200).optional(),
+    judgeLang: lang.optional(),
+    naPolicy: z.enum(NA_POLICIES),
+  })
+  .strict();
+const groupBy = z.array(z.enum(RESULTS_GROUP_KEYS)).max(RESULTS_GROUP_KEYS.length);
+const rubricPrompt = z.object({ system: z.string().min(1).max(50_000), user: z.string().min(1).max(50_000) }).strict();
+const judgeRunId = z.object({ judgeRunId: id }).strict();
+const downloadId = z.object({ downloadId: id }).strict();
+
 const annotator = z.string().trim().min(1).max(100);
 const labelName = z.string().min(1).max(50);
 const runIds = z.array(id).max(1000);
+
+/** An OpenAI-compatible server (remote models and judges) and the environment variable holding its key. */
+const baseUrl = z.url({ protocol: /^https?$/ }).max(2000);
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(200);
 
 const importFields = { idField: field, instructionField: field, delimiter: z.string().min(1).max(4).optional() };
 
@@ -88,6 +130,31 @@ export const apiRequestSchemas = {
   'app.pickFile': z.object({ kind: z.enum(['model', 'dataset']) }).strict(),
   'models.list': empty,
   'models.add': z.object({ path }).strict(),
+  'models.addRemote': z
+    .object({
+      baseUrl,
+      model: z.string().trim().min(1).max(500),
+      apiKeyEnv: envVarName.optional(),
+      endpoint: z.enum(['completions', 'chat']).optional(),
+      name: z.string().trim().min(1).max(200).optional(),
+    })
+    .strict(),
+  'models.scan': z.object({ folder: path }).strict(),
+  'models.remove': z.object({ modelId: id }).strict(),
+  'models.locate': z.object({ modelId: id, path }).strict(),
+  'models.setFamily': z.object({ modelId: id, familyId: id.nullable(), role: z.enum(MODEL_ROLES).optional() }).strict(),
+  'models.fit': z
+    .object({
+      modelId: id,
+      contextSize: z.number().int().positive().max(1_000_000_000),
+      parallel: z.number().int().positive().max(64).optional(),
+      gpu: gpuOffload.optional(),
+    })
+    .strict(),
+  'families.list': empty,
+  'families.create': z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+  'families.remove': z.object({ familyId: id }).strict(),
+  'hardware.info': empty,
   'models.state': empty,
   'datasets.list': empty,
   'datasets.preview': z.object({ path, ...importFields }).strict(),
@@ -135,6 +202,82 @@ export const apiRequestSchemas = {
     .strict(),
   'annotations.agreement': z.object({ runIds: runIds.optional(), annotators: z.array(annotator).max(50).optional() }).strict(),
   'annotations.rates': z.object({ runIds: runIds.optional(), source: z.enum(['human', 'detector']), annotator: annotator.optional() }).strict(),
+  'judges.list': empty,
+  'judges.add': z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('local'), model: ref, name: z.string().min(1).max(200).optional() }).strict(),
+    z
+      .object({
+        kind: z.literal('openai'),
+        baseUrl,
+        model: z.string().min(1).max(500),
+        name: z.string().min(1).max(200).optional(),
+        apiKey: z.string().min(1).max(10_000).optional(),
+        apiKeyEnv: envVarName.optional(),
+        concurrency: z.number().int().positive().max(256).optional(),
+        timeoutMs: z.number().int().positive().max(3_600_000).optional(),
+        maxRetries: z.number().int().nonnegative().max(20).optional(),
+      })
+      .strict(),
+  ]),
+  'judges.test': z.object({ judgeId: id }).strict(),
+  'rubrics.list': empty,
+  'rubrics.save': z
+    .object({ from: z.string().min(1).max(200), name: z.string().min(1).max(200).optional(), prompts: z.record(lang, rubricPrompt) })
+    .strict(),
+  'judgeRuns.list': empty,
+  'judgeRuns.create': z
+    .object({
+      runIds: runIds.min(1),
+      judgeId: id,
+      repeats: z.number().int().positive().max(20).optional(),
+      judgeLang: z.enum(JUDGE_LANGS).optional(),
+      rubricVersion: z.string().min(1).max(200).optional(),
+      safetyRubricVersion: z.string().min(1).max(200).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      seed: z.number().int().optional(),
+      maxTokens: z.number().int().positive().max(32_768).optional(),
+      name: z.string().min(1).max(200).optional(),
+      start: z.boolean().optional(),
+    })
+    .strict(),
+  'judgeRuns.start': judgeRunId,
+  'judgeRuns.pause': judgeRunId,
+  'judgeRuns.cancel': judgeRunId,
+  'judgements.forGeneration': z.object({ generationId: id }).strict(),
+  'judgements.humanAgreement': z.object({ runIds: runIds.optional(), judge: z.string().min(1).max(2000).optional() }).strict(),
+  'results.aspects': z.object({ filter: resultsFilter, groupBy }).strict(),
+  'results.criticalErrors': z.object({ filter: resultsFilter, source: z.enum(['human', 'detector']) }).strict(),
+  'results.compare': z
+    .object({
+      filter: resultsFilter,
+      dimension: z.enum(['method', 'model']),
+      a: z.string().min(1).max(500),
+      b: z.string().min(1).max(500),
+      within: groupBy,
+    })
+    .strict(),
+  'results.table': z.object({ filter: resultsFilter, groupBy, format: z.enum(['csv', 'md', 'latex']) }).strict(),
+  'runs.reproducibility': z.object({ runId: id }).strict(),
+  'runs.rerun': z.object({ runId: id, start: z.boolean().optional() }).strict(),
+  'app.firstRun': empty,
+  'app.dismissWelcome': empty,
+  'settings.get': empty,
+  'settings.set': z.object({ downloadDir: path.optional() }).strict(),
+  'catalogue.list': empty,
+  'downloads.list': empty,
+  'downloads.start': z
+    .object({
+      uri: z
+        .string()
+        .min(4)
+        .max(4096)
+        .regex(/^(hf:|https?:\/\/)/, 'an hf:<user>/<repo>/<file.gguf> URI or an http(s) URL'),
+      catalogueId: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+  'downloads.pause': downloadId,
+  'downloads.resume': downloadId,
+  'downloads.cancel': downloadId,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: string): name is ApiMethod {

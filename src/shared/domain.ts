@@ -90,10 +90,13 @@ export interface LoopStopConfig {
   sensitivity: (typeof LOOP_STOP_SENSITIVITIES)[number];
 }
 
+export type GpuOffload = 'auto' | 'cpu' | number;
+
 export interface BackendConfig {
   /** Explicit CPU threads; never the library default (see DESIGN §3). */
   threads: number;
-  gpu: 'auto' | 'cpu';
+  /** GPU offload: "auto" (as many layers as fit), "cpu" (none), or a number of layers to offload. */
+  gpu: GpuOffload;
   /** Context size per sequence, in tokens. "auto" = prompt + maxTokens rounded up, within the model's limit. */
   contextSize: number | 'auto';
   /** Parallel sequences that generate at once. */
@@ -145,6 +148,31 @@ export interface ModelInfo {
   runnable: boolean;
   metadata: Record<string, unknown>;
   addedAt: string;
+  /** The family this model belongs to and its role in it; both null when unassigned. */
+  familyId: number | null;
+  role: ModelRole | null;
+}
+
+/** A model's role in its family: base, instruction-tuned (SFT), preference-aligned (DPO), or other. */
+export const MODEL_ROLES = ['base', 'sft', 'dpo', 'other'] as const;
+export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/**
+ * The prompting methods that fit each role, for "every role of this family × the methods that fit the role":
+ * base models take the raw instruction or URIAL's in-context alignment; SFT/DPO models their chat template.
+ * "other" members have no default methods: they are only run when chosen as models explicitly.
+ */
+export const ROLE_METHODS: Readonly<Record<ModelRole, readonly MethodName[]>> = {
+  base: ['zero-shot', 'urial'],
+  sft: ['chat'],
+  dpo: ['chat'],
+  other: [],
+};
+
+export interface ModelFamily {
+  id: number;
+  name: string;
+  createdAt: string;
 }
 
 export interface Generation {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli';
+import { cli, cliAsync } from '../support/cli';
 import { REPO, STORIES } from '../support/paths';
 
 // The CLI invocations in README "CLI contract" are used by outside scripts: these tests pin them.
@@ -24,6 +24,13 @@ describe('CLI contract', { timeout: 180_000 }, () => {
     const cut = cli([...g, 'models', 'add', truncated]);
     expect(cut.code).toBe(1);
     expect(cut.stderr).toMatch(/truncated/);
+  });
+
+  it('the id on the last line stays a plain number when the terminal forces colours', async () => {
+    // console.log colours numbers under FORCE_COLOR (Playwright and many CI systems set it).
+    const again = await cliAsync([...g, 'models', 'add', STORIES], { FORCE_COLOR: '1' });
+    expect(again.code).toBe(0);
+    expect(again.lastLine).toBe('1');
   });
 
   it('datasets import: an error names file and line, exits 1, and stores nothing', () => {

@@ -5,7 +5,7 @@ import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, S
 import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
 import { DETECTORS } from '../core/detectors';
 import { sha256File } from '../core/files/sha256File';
-import { defaultThreads, getLlamaRuntime, inspectGguf, LlamaBackend } from '../core/inference';
+import { defaultThreads, LlamaBackend } from '../core/inference';
 import { getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../core/prompting';
 import { BackendPool } from '../core/runs/BackendPool';
 import { executeRun } from '../core/runs/executeRun';
@@ -14,6 +14,9 @@ import type { DatasetRecord } from '../store/DatasetRepo';
 import type { RunRecord } from '../store/RunRepo';
 import { APP_VERSION } from './appVersion';
 import { NotFoundError } from './errors';
+import { ModelLibrary } from './ModelLibrary';
+import { addRemoteModel, checkRemoteMethod, loadRemoteBackend, type AddRemoteModelRequest } from './remoteModels';
+import { isRemoteModelPath } from '../core/inference/openai';
 import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../shared/defaults';
 import { annotationAgreement, exportAnnotations, type AnnotationExportRow } from './annotationReports';
 import { exportRows, type ExportRow } from './exportRows';
@@ -52,12 +55,27 @@ export interface CreateRunRequest extends MethodSettings {
  */
 export class Workbench {
   readonly store: Store;
-  readonly #pool = new BackendPool((key, onProgress) => LlamaBackend.load({ ...key, onProgress }));
+  readonly library: ModelLibrary;
+  readonly #pool = new BackendPool((key, onProgress) =>
+    // Remote models (`openai:<base url>#<model>`) run on their server; everything else is a local GGUF.
+    isRemoteModelPath(key.modelPath) ? loadRemoteBackend(this.store, key.modelPath) : LlamaBackend.load({ ...key, onProgress }),
+  );
   readonly #prompting: PromptMethodOptions;
 
   constructor(readonly options: WorkbenchOptions) {
     this.store = openStore(join(options.dataDir, 'workbench.sqlite'));
+    this.library = new ModelLibrary(this.store);
     this.#prompting = { urialDirs: { resourcesDir: options.resourcesDir, officialDir: options.urialOfficialDir } };
+  }
+
+  /** The one model slot, shared by generation runs and local judges: one model in memory at a time. */
+  get pool(): BackendPool {
+    return this.#pool;
+  }
+
+  /** Default CPU threads for a model. Tiny models gain nothing from more, and ggml's spinning threads lose badly to any other load. */
+  async threadsFor(model: { parameterCount: number | null }): Promise<number> {
+    return (model.parameterCount ?? Infinity) < TINY_MODEL_PARAMS ? 1 : defaultThreads();
   }
 
   async close(): Promise<void> {
@@ -67,38 +85,34 @@ export class Workbench {
 
   // MODELS
 
+  /** Adds (or refreshes) a GGUF and waits for its sha256 (the CLI prints it; the API returns before, see ModelLibrary). */
   async addModel(path: string) {
-    const absolute = resolve(path);
-    const llama = await getLlamaRuntime('cpu');
-    const { summary, fileInfo } = await inspectGguf(absolute, llama);
-    return this.store.models.upsert({
-      path: absolute,
-      name: basename(absolute).replace(/\.gguf$/i, ''),
-      sha256: await sha256File(absolute),
-      sizeBytes: summary.sizeBytes,
-      architecture: summary.architecture,
-      parameterCount: summary.parameterCount,
-      quantization: summary.quantization,
-      trainContextSize: summary.trainContextSize,
-      chatTemplate: summary.chatTemplate,
-      runnable: summary.runnable,
-      metadata: {
-        generalName: summary.name,
-        ggufVersion: fileInfo.version,
-        tensorCount: summary.tensorCount,
-        tokenizer: summary.tokenizerModel,
-      },
-    });
+    const { model, sha256 } = await this.library.add(path);
+    return { ...model, sha256: await sha256 };
   }
 
-  /** A model by id, or by path (added on the fly when new). */
+  /** A model served by an OpenAI-compatible server (checked against its model list first). */
+  addRemoteModel(request: AddRemoteModelRequest) {
+    return addRemoteModel(this.store, request);
+  }
+
+  /**
+   * A model by id, or by path (added on the fly when new). Its sha256 is awaited when still being computed
+   * in the background: everything that uses a model records which file it was.
+   */
   async resolveModel(ref: string) {
     if (/^\d+$/.test(ref)) {
       const model = this.store.models.get(Number(ref));
       if (!model) throw new NotFoundError(`No model with id ${ref}. List them with "models list".`);
-      return model;
+      return { ...model, sha256: await this.library.sha256Of(model) };
     }
-    return this.store.models.byPath(resolve(ref)) ?? (await this.addModel(ref));
+    if (isRemoteModelPath(ref)) {
+      const remote = this.store.models.byPath(ref);
+      if (!remote) throw new NotFoundError(`No remote model "${ref}". Add it with "models add --openai <base-url> --model <name>".`);
+      return remote;
+    }
+    const known = this.store.models.byPath(resolve(ref));
+    return known ? { ...known, sha256: await this.library.sha256Of(known) } : await this.addModel(ref);
   }
 
   // DATASETS
@@ -144,7 +158,8 @@ export class Workbench {
     const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
     if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
     // The stop and cleaning rules are the method's, the same for every item: recorded once with the run.
-    const { stop, clean } = prepared.build(selection.items[0]!);
+    const { stop, clean, kind } = prepared.build(selection.items[0]!);
+    checkRemoteMethod(model, kind);
     const described = { ...prepared.describe(), stop: JSON.stringify(stop), clean };
     return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
   }
@@ -170,8 +185,7 @@ export class Workbench {
   async createRun(request: CreateRunRequest): Promise<RunRecord> {
     const { model, dataset, method, described, itemIds } = await this.planRun(request);
     const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...request.sampler };
-    // Tiny models gain nothing from more threads, and ggml's spinning threads lose badly to any other load.
-    const threads = (model.parameterCount ?? Infinity) < TINY_MODEL_PARAMS ? 1 : await defaultThreads();
+    const threads = await this.threadsFor(model);
     const backend: BackendConfig = { ...DEFAULT_BACKEND, threads, ...request.backend };
     return this.store.runs.insert({
       name: request.name ?? `${model.name} · ${method.method}${method.promptLang ? `(${method.promptLang})` : ''} · ${dataset.name}`,
@@ -180,7 +194,7 @@ export class Workbench {
       datasetId: dataset.id,
       config: { modelId: model.id, datasetId: dataset.id, subset: request.subset ?? {}, method, sampler, backend },
       method: { ...described, method: method.method, repeatPenaltyScope: repeatPenaltyScope(sampler) },
-      environment: this.#environment(),
+      environment: this.environment(),
       status: 'pending',
       itemIds,
     });
@@ -281,7 +295,7 @@ export class Workbench {
         datasetId: dataset.id,
         config: null,
         method: { method: 'imported', source: resolve(file), sourceSha256: sha, generators: generators.join(', ') },
-        environment: this.#environment(),
+        environment: this.environment(),
         status: 'done',
         itemIds: items.map((i) => i.id),
       });
@@ -368,7 +382,8 @@ export class Workbench {
     return method;
   }
 
-  #environment(): Record<string, string> {
+  /** What a run records about this process when it is created (app, Node, platform). */
+  environment(): Record<string, string> {
     return { app: APP_VERSION, node: process.version, platform: `${process.platform}-${process.arch}` };
   }
 }

@@ -5,9 +5,21 @@ import { readDatasetFile } from '../core/datasets';
 import { listUrialPromptLangs } from '../core/prompting';
 import type { DatasetRecord } from '../store/DatasetRepo';
 import type { RunRecord } from '../store/RunRepo';
+import type { JudgeRunRecord } from '../store/JudgeRunRepo';
+import { DEFAULT_SAMPLER } from '../../shared/defaults';
+import { detectHardware } from '../core/inference';
 import { criticalErrorRateReport } from './annotationReports';
+import { fitModel, planFitWarnings } from './modelFit';
 import { NotFoundError } from './errors';
+import { judgeHumanAgreement } from './judgeHumanAgreement';
+import { Judging, type SecretsPort } from './Judging';
+import { resultsAspects, resultsCompare, resultsCriticalErrors, resultsTable } from './results';
 import { RunQueue } from './RunQueue';
+import { reproducibilityRecord, rerun } from './runReproducibility';
+import { readSettings, writeSettings } from './appSettings';
+import { dismissWelcome, firstRun, type FirstRunState } from './firstRun';
+import { DownloadManager } from '../core/models/downloadManager';
+import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import type { CreateRunRequest, Workbench } from './Workbench';
 
 type Handlers = { [M in ApiMethod]: (params: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>> };
@@ -29,6 +41,8 @@ export interface ApiOptions {
   transport: AppInfo['transport'];
   /** A native file dialog, which only the desktop shell can offer. */
   pickFile?: (kind: FileKind) => Promise<string | null>;
+  /** Encrypts judges' API keys with the OS keychain (desktop app only); without it keys come from environment variables. */
+  secrets?: SecretsPort;
 }
 
 export function createApi(workbench: Workbench, options: ApiOptions): Api {
@@ -36,12 +50,25 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
   const emit = <E extends ApiEvent>(event: E, payload: ApiEvents[E]) => {
     for (const l of listeners) l(event, payload);
   };
-  const queue = new RunQueue(workbench, {
+  const judging = new Judging(workbench, options.secrets);
+  const queue = new RunQueue(workbench, judging, {
     progress: (p) => emit('run.progress', p),
     changed: (runId, status) => emit('runs.changed', { runId, status }),
     model: (state) => emit('model.state', state),
+    judgeProgress: (p) => emit('judgeRun.progress', p),
+    judgeChanged: (judgeRunId, status) => emit('judgeRuns.changed', { judgeRunId, status }),
   });
   const store = workbench.store;
+  const stopSha = workbench.library.onSha((progress) => emit('models.sha', progress));
+  const downloads = new DownloadManager({
+    store: store.downloads,
+    downloadDir: () => readSettings(workbench).downloadDir,
+    addModel: async (path) => (await workbench.library.add(path)).model,
+    onProgress: (d) => emit('download.progress', d),
+    onChanged: (downloadId, status) => emit('downloads.changed', { downloadId, status }),
+    // Gated Hugging Face repositories (e.g. Llama) need the user's token; never stored by the app.
+    headers: process.env.HF_TOKEN ? { Authorization: `Bearer ${process.env.HF_TOKEN}` } : undefined,
+  });
 
   const datasetInfo = (d: DatasetRecord): DatasetInfo => {
     const facets = store.db
@@ -96,16 +123,28 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       progress: queue.progressOf(r.id),
     };
   };
+  const judgeRunInfo = (r: JudgeRunRecord) => judging.judgeRunInfo(r, queue.judgeProgressOf(r.id));
+  const firstRunInfo = (state: FirstRunState) => ({ ...state, sampleDatasets: state.sampleDatasets.map(datasetInfo) });
   const runById = (runId: number) => {
     const run = store.runs.get(runId);
     if (!run) throw new NotFoundError(`No run with id ${runId}.`);
     return run;
   };
 
-  /** The runs a plan expands to: models × methods × datasets (× prompt languages for URIAL). */
-  const expand = (req: RunPlanRequest): CreateRunRequest[] =>
-    req.models.flatMap((model) =>
-      req.methods.flatMap((method: MethodName) =>
+  /**
+   * The runs a plan expands to: models × methods, plus each family's members × the methods that fit their role,
+   * × datasets (× prompt languages for URIAL). A model × method reached both ways is planned once.
+   */
+  const expand = (req: RunPlanRequest): CreateRunRequest[] => {
+    if (req.models.length === 0 && !req.families?.length) throw new Error('Choose at least one model or family.');
+    if (req.models.length > 0 && req.methods.length === 0) throw new Error('Choose at least one method for the models.');
+    const pairs = [
+      ...req.models.map((model) => ({ model, methods: req.methods })),
+      ...(req.families ?? []).flatMap((family) => workbench.library.familyPlan(family)),
+    ];
+    const modelMethods = new Map<string, { model: string; method: MethodName }>();
+    for (const { model, methods } of pairs) for (const method of methods) modelMethods.set(`${model}\u0000${method}`, { model, method });
+    return [...modelMethods.values()].flatMap(({ model, method }) =>
         req.datasets.flatMap((dataset) =>
           (method === 'urial' && req.promptLangs?.length ? req.promptLangs : [undefined]).map((promptLang) => ({
             model,
@@ -122,8 +161,8 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
             backend: req.backend,
           })),
         ),
-      ),
     );
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -138,8 +177,24 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       if (!options.pickFile) throw new Error('Choosing a file needs the desktop app. In browser mode, type the path of the file on the machine that runs the workbench.');
       return { path: await options.pickFile(kind) };
     },
-    'models.list': () => store.models.list(),
-    'models.add': ({ path }) => workbench.addModel(path),
+    'models.list': () => workbench.library.list(),
+    'models.add': async ({ path }) => workbench.library.entry((await workbench.library.add(path)).model.id),
+    'models.addRemote': async (request) => workbench.library.entry((await workbench.addRemoteModel(request)).id),
+    'models.scan': ({ folder }) => workbench.library.scan(folder),
+    'models.remove': ({ modelId }) => {
+      workbench.library.remove(modelId);
+      return { removed: modelId };
+    },
+    'models.locate': ({ modelId, path }) => workbench.library.locate(modelId, path),
+    'models.setFamily': ({ modelId, familyId, role }) => workbench.library.setFamily(modelId, familyId, role),
+    'models.fit': async ({ modelId, ...req }) => fitModel(await workbench.resolveModel(String(modelId)), req),
+    'families.list': () => workbench.library.families(),
+    'families.create': ({ name }) => workbench.library.createFamily(name),
+    'families.remove': ({ familyId }) => {
+      workbench.library.removeFamily(familyId);
+      return { removed: familyId };
+    },
+    'hardware.info': () => detectHardware(),
     'models.state': () => queue.modelState,
     'datasets.list': () => store.datasets.list().map(datasetInfo),
     'datasets.preview': ({ path, idField, instructionField, delimiter }) => {
@@ -170,6 +225,7 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
         runs: runs.map(({ r, plan }) => ({ model: r.model, method: r.method, dataset: r.dataset, promptLang: plan.promptLang, items: plan.items })),
         totalItems,
         estimatedSeconds: workbench.estimateSeconds(totalItems, { maxTokens: req.sampler?.maxTokens }),
+        warnings: await planFitWarnings(uniqueModels(runs.map((x) => x.plan.model)), req.backend, req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens),
       };
     },
     'runs.create': async (req) => {
@@ -224,6 +280,65 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
     },
     'annotations.agreement': (req) => workbench.annotationAgreement(req),
     'annotations.rates': (req) => criticalErrorRateReport(store, req),
+    // Contract entries whose implementation is in progress (issues 5 and 6): each helper replaces its own.
+    'judges.list': () => store.judges.list(),
+    'judges.add': (req) => judging.addJudge(req),
+    'judges.test': ({ judgeId }) => {
+      // A local judge loads into the one model slot: testing it mid-run would pull the model from under the run.
+      if (judging.judge(judgeId).kind === 'local' && queue.busy)
+        throw new Error('A run is in progress and holds the model slot: test a local judge when the queue is idle (or pause the run).');
+      return judging.testJudge(judgeId);
+    },
+    'rubrics.list': () => store.rubrics.list(),
+    'rubrics.save': ({ from, name, prompts }) => judging.saveRubric(from, { name, prompts }),
+    'judgeRuns.list': () => store.judgeRuns.list().map(judgeRunInfo),
+    'judgeRuns.create': (req) => {
+      const run = judging.createJudgeRun(req);
+      if (req.start) queue.enqueueJudgeRun(run.id);
+      else emit('judgeRuns.changed', { judgeRunId: run.id, status: run.status });
+      return judgeRunInfo(judging.judgeRun(run.id));
+    },
+    'judgeRuns.start': ({ judgeRunId }) => {
+      judging.judgeRun(judgeRunId);
+      queue.enqueueJudgeRun(judgeRunId);
+      return judgeRunInfo(judging.judgeRun(judgeRunId));
+    },
+    'judgeRuns.pause': ({ judgeRunId }) => {
+      judging.judgeRun(judgeRunId);
+      queue.stopJudgeRun(judgeRunId, 'pause');
+      return judgeRunInfo(judging.judgeRun(judgeRunId));
+    },
+    'judgeRuns.cancel': ({ judgeRunId }) => {
+      judging.judgeRun(judgeRunId);
+      queue.stopJudgeRun(judgeRunId, 'cancel');
+      return judgeRunInfo(judging.judgeRun(judgeRunId));
+    },
+    'judgements.forGeneration': ({ generationId }) => {
+      if (!store.reader.get(generationId)) throw new NotFoundError(`No generation with id ${generationId}.`);
+      return store.judgements.forGeneration(generationId);
+    },
+    'judgements.humanAgreement': (req) => judgeHumanAgreement(store, req),
+    'results.aspects': ({ filter, groupBy }) => resultsAspects(store, filter, groupBy),
+    'results.criticalErrors': ({ filter, source }) => resultsCriticalErrors(store, filter, source),
+    'results.compare': (req) => resultsCompare(store, req),
+    'results.table': (req) => resultsTable(store, req),
+    'runs.reproducibility': ({ runId }) => reproducibilityRecord(workbench, runId),
+    'runs.rerun': async ({ runId, start }) => {
+      const run = await rerun(workbench, runId);
+      if (start) queue.enqueue(run.id);
+      emit('runs.changed', { runId: run.id, status: store.runs.get(run.id)!.status });
+      return runInfo(runById(run.id));
+    },
+    'app.firstRun': async () => firstRunInfo(await firstRun(workbench)),
+    'app.dismissWelcome': () => firstRunInfo(dismissWelcome(workbench)),
+    'settings.get': () => readSettings(workbench),
+    'settings.set': (patch) => writeSettings(workbench, patch),
+    'catalogue.list': () => readModelCatalogue(workbench.options.resourcesDir),
+    'downloads.list': () => downloads.list(),
+    'downloads.start': ({ uri, catalogueId }) => downloads.start(uri, catalogueId),
+    'downloads.pause': ({ downloadId }) => downloads.pause(downloadId),
+    'downloads.resume': ({ downloadId }) => downloads.resume(downloadId),
+    'downloads.cancel': ({ downloadId }) => downloads.cancel(downloadId),
   };
 
   return {
@@ -249,10 +364,19 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    shutdown: () => queue.shutdown(),
+    shutdown: async () => {
+      stopSha();
+      await downloads.shutdown();
+      return queue.shutdown();
+    },
   };
 }
 
 function failure(error: ApiErrorBody): ApiResult<ApiMethod> {
   return { ok: false, error };
+}
+
+/** Each model once, in plan order: a model planned with several methods or datasets is checked for fit once. */
+function uniqueModels<T extends { id: number }>(models: T[]): T[] {
+  return [...new Map(models.map((m) => [m.id, m])).values()];
 }

@@ -7,21 +7,39 @@ import { resolveSqliteNativeBinding } from './nativeBinding';
 import { AnnotationRepo } from './AnnotationRepo';
 import { DatasetRepo } from './DatasetRepo';
 import { DetectionRepo } from './DetectionRepo';
+import { DownloadRepo } from './DownloadRepo';
+import { FamilyRepo } from './FamilyRepo';
+import { FileHashRepo } from './FileHashRepo';
 import { GenerationQueryRepo } from './GenerationQueryRepo';
 import { GenerationRepo } from './GenerationRepo';
+import { JudgementRepo } from './JudgementRepo';
+import { JudgeRepo } from './JudgeRepo';
+import { JudgeRunRepo } from './JudgeRunRepo';
 import { ModelRepo } from './ModelRepo';
+import { ResultsRepo } from './ResultsRepo';
+import { RubricRepo } from './RubricRepo';
 import { RunRepo } from './RunRepo';
+import { SettingsRepo } from './SettingsRepo';
 
 export interface Store {
   readonly db: Database.Database;
   readonly path: string;
   readonly models: ModelRepo;
+  readonly families: FamilyRepo;
+  readonly fileHashes: FileHashRepo;
   readonly datasets: DatasetRepo;
   readonly runs: RunRepo;
   readonly generations: GenerationRepo;
   readonly reader: GenerationQueryRepo;
   readonly detections: DetectionRepo;
   readonly annotations: AnnotationRepo;
+  readonly judges: JudgeRepo;
+  readonly rubrics: RubricRepo;
+  readonly judgeRuns: JudgeRunRepo;
+  readonly judgements: JudgementRepo;
+  readonly results: ResultsRepo;
+  readonly downloads: DownloadRepo;
+  readonly settings: SettingsRepo;
   close(): void;
 }
 
@@ -40,12 +58,21 @@ export function openStore(path: string): Store {
     db,
     path,
     models: new ModelRepo(db),
+    families: new FamilyRepo(db),
+    fileHashes: new FileHashRepo(db),
     datasets: new DatasetRepo(db),
     runs: new RunRepo(db),
     generations: new GenerationRepo(db),
     reader: new GenerationQueryRepo(db),
     detections: new DetectionRepo(db),
     annotations: new AnnotationRepo(db),
+    judges: new JudgeRepo(db),
+    rubrics: new RubricRepo(db),
+    judgeRuns: new JudgeRunRepo(db),
+    judgements: new JudgementRepo(db),
+    results: new ResultsRepo(db),
+    downloads: new DownloadRepo(db),
+    settings: new SettingsRepo(db),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,6 @@
 export type { Backend, GenerateRequest, GenerateResult } from './Backend';
 export { LlamaBackend, type LlamaLoadOptions } from './llama/LlamaBackend';
-export { inspectGguf, ModelFileError, type GgufSummary } from './llama/inspectGguf';
+export { inspectGguf, ModelFileError, type GgufSummary, type ModelFileProblem } from './llama/inspectGguf';
+export { estimateMemory, type MemoryEstimate } from './llama/estimateMemory';
+export { detectHardware } from './llama/detectHardware';
 export { defaultThreads, getLlamaRuntime } from './llama/getLlamaRuntime';

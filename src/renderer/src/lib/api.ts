@@ -27,6 +27,7 @@ function fromPreload(bridge: EvalApi): EvalApi {
         throw body ? ApiError.from(body) : new ApiError('failed', text);
       }),
     on: (event, listener) => bridge.on(event, listener),
+    pathForFile: bridge.pathForFile,
   };
 }
 

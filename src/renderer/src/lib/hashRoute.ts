@@ -3,7 +3,7 @@
  * Pure functions (no DOM, no runes) so the format is unit-tested; `router.svelte.ts` makes it reactive.
  */
 
-export const VIEWS = ['models', 'datasets', 'runs', 'generations', 'annotate'] as const;
+export const VIEWS = ['models', 'datasets', 'runs', 'generations', 'annotate', 'judges', 'results', 'welcome'] as const;
 export type View = (typeof VIEWS)[number];
 
 export const DEFAULT_VIEW: View = 'models';
