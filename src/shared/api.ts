@@ -63,17 +63,22 @@ export interface RunInfo {
   progress: RunProgress | null;
 }
 
-/** The filters of the generations reader; every field also lives in the URL hash. */
-export interface GenerationFilter {
+/** Which generations: the selection shared by the reader and the Results view (same meaning, same URL keys). */
+export interface SelectionFilter {
   runIds?: number[];
   modelIds?: number[];
   methods?: string[];
   langs?: Lang[];
+  /** "regular" or "safety" for Just-Eval. */
   category?: string;
   taskType?: string;
-  finishReasons?: FinishReason[];
   /** Item difficulty (Just-Eval field). */
   difficulty?: string;
+}
+
+/** The filters of the generations reader; every field also lives in the URL hash. */
+export interface GenerationFilter extends SelectionFilter {
+  finishReasons?: FinishReason[];
   /** Generations whose judgement on `aspect` (mean over repeats, any judge unless `judge` is set) is within [min, max]; `na`: only N/A ones. */
   score?: ScoreFilter;
   /** Full-text search (SQLite FTS5) over instruction and output. */
@@ -329,15 +334,7 @@ export interface JudgeHumanReport {
 export const RESULTS_GROUP_KEYS = ['language', 'method', 'model', 'family', 'role'] as const;
 export type ResultsGroupKey = (typeof RESULTS_GROUP_KEYS)[number];
 
-export interface ResultsFilter {
-  runIds?: number[];
-  modelIds?: number[];
-  methods?: string[];
-  langs?: Lang[];
-  /** "regular" or "safety". */
-  category?: string;
-  taskType?: string;
-  difficulty?: string;
+export interface ResultsFilter extends SelectionFilter {
   judge?: string;
   rubricVersion?: string;
   /** Resolved judge language ("en", "fr"…). */

@@ -71,16 +71,21 @@ const plan = z
   })
   .strict();
 
+// The selection shared by the reader's and the Results filters (SelectionFilter).
+const selection = {
+  runIds: z.array(id).max(1000).optional(),
+  modelIds: z.array(id).max(1000).optional(),
+  methods: z.array(z.string().max(50)).max(20).optional(),
+  langs: z.array(lang).max(50).optional(),
+  category: z.string().max(200).optional(),
+  taskType: z.string().max(200).optional(),
+  difficulty: z.string().max(200).optional(),
+};
+
 const filter = z
   .object({
-    runIds: z.array(id).max(1000).optional(),
-    modelIds: z.array(id).max(1000).optional(),
-    methods: z.array(z.string().max(50)).max(20).optional(),
-    langs: z.array(lang).max(50).optional(),
-    category: z.string().max(200).optional(),
-    taskType: z.string().max(200).optional(),
+    ...selection,
     finishReasons: z.array(z.enum(FINISH_REASONS)).max(10).optional(),
-    difficulty: z.string().max(200).optional(),
     score: z
       .object({
         aspect: z.enum(ALL_ASPECTS),
@@ -97,13 +102,7 @@ const filter = z
 
 const resultsFilter = z
   .object({
-    runIds: z.array(id).max(1000).optional(),
-    modelIds: z.array(id).max(1000).optional(),
-    methods: z.array(z.string().max(50)).max(20).optional(),
-    langs: z.array(lang).max(50).optional(),
-    category: z.string().max(200).optional(),
-    taskType: z.string().max(200).optional(),
-    difficulty: z.string().max(200).optional(),
+    ...selection,
     judge: z.string().min(1).max(2000).optional(),
     rubricVersion: z.string().min(1).max(200).optional(),
     judgeLang: lang.optional(),
