@@ -131,6 +131,12 @@ export function getBareLlama(): Promise<Llama> {
   return bareLlama;
 }
 
+/** CPU time of this process (user + system) since `since`: much less sensitive to other processes' load than wall time. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
 export function mean(values: number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }

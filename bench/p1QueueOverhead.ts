@@ -12,6 +12,7 @@ import {
   itemsPerMin,
   median,
   MODEL_PATH,
+  cpuMsSince,
   say,
   timedQueueRun,
   verdict,
@@ -28,11 +29,6 @@ interface Arm {
   cpuMs: number;
   tokens: number;
 }
-
-const cpuMs = (since: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000;
-};
 
 export async function runP1(options: BenchOptions): Promise<BenchResult> {
   const { items: n, maxTokens, threads, reps } = options;
@@ -77,7 +73,7 @@ export async function runP1(options: BenchOptions): Promise<BenchResult> {
         outputs.push(text);
       }
       const ms = performance.now() - started;
-      return { ms, cpuMs: cpuMs(cpu), outputs, tokens };
+      return { ms, cpuMs: cpuMsSince(cpu), outputs, tokens };
     };
 
     const queueRequest = {
@@ -110,7 +106,7 @@ export async function runP1(options: BenchOptions): Promise<BenchResult> {
         } else {
           const cpu = process.cpuUsage();
           const r = await timedQueueRun(workbench, { ...queueRequest, subset: { limit: n } });
-          const used = cpuMs(cpu);
+          const used = cpuMsSince(cpu);
           if (r.status !== 'done') problems.push(`queue run ${r.runId} ended "${r.status}"`);
           if (r.generations.length !== n) problems.push(`queue run ${r.runId} stored ${r.generations.length}/${n} generations`);
           const errors = r.generations.filter((g) => g.finishReason === 'error');

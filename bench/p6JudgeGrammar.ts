@@ -17,7 +17,7 @@ import {
 } from '../src/main/core/judge';
 import { zeroShotMethod } from '../src/main/core/prompting';
 import type { SamplerConfig } from '../src/shared/domain';
-import { DATASET_PATH, f, median, MODEL_PATH, say, verdict, type BenchOptions, type BenchResult } from './common';
+import { cpuMsSince, DATASET_PATH, f, median, MODEL_PATH, say, verdict, type BenchOptions, type BenchResult } from './common';
 
 const TARGET = 0.9;
 /** Length of the answers being judged (generated first by the same model, zero-shot). */
@@ -29,11 +29,6 @@ interface Arm {
   /** CPU time of this process during the call: much less sensitive to other processes' load than wall time. */
   cpuMs: number;
 }
-
-const cpuMsSince = (since: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000;
-};
 
 const greedy = (maxTokens: number): SamplerConfig => ({
   maxTokens, temperature: 0, topP: 1, topK: 0, minP: 0, seed: 1, repeatPenalty: 1, repeatPenaltyWindow: 'all', loopStop: { enabled: false, sensitivity: 'medium' },

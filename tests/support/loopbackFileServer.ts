@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listenOnLoopback';
 
 /** What a route serves: bytes (with Range support), an HTML page, or a status code. */
 export type Route =
@@ -56,16 +56,11 @@ export async function startLoopbackFileServer(routes: Record<string, Route>): Pr
     }
     serveFile(req, res, route, log, dropsLeft);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenOnLoopback(server);
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    url: (path) => `${origin}${path}`,
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listenOnLoopback';
 
 /**
  * A loopback stand-in for an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, OpenAI), started by a
@@ -110,11 +110,10 @@ export async function startOpenAiLoopbackServer(options: LoopbackOptions = {}): 
       void answer(res, reply);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenOnLoopback(server);
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: origin,
     model,
     requests,
     requestsTo: (path) => requests.filter((r) => r.path === path),
@@ -133,11 +132,7 @@ export async function startOpenAiLoopbackServer(options: LoopbackOptions = {}): 
       queues.clear();
       maxInFlight = inFlight;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -4,13 +4,12 @@ import type { FamilyInfo, ModelEntry, ModelFileStatus, ModelScanResult, ShaProgr
 import { ROLE_METHODS, type MethodName, type ModelInfo, type ModelRole } from '../../shared/domain';
 import { getLlamaRuntime, inspectGguf } from '../core/inference';
 import { errorText } from '../core/inference/llama/inspectGguf';
+import { isRemoteModelPath } from '../core/inference/openai';
 import { cachedSha256, fileStamp } from '../core/models/cachedSha256';
 import { findGgufFiles } from '../core/models/findGgufFiles';
 import type { Store } from '../store/openStore';
 import { NotFoundError } from './errors';
 
-/** Remote (OpenAI-compatible) models are rows without a file: `openai:<base url>#<model>` (helper B). */
-const REMOTE_PREFIX = 'openai:';
 /** Progress events at most every this many bytes (1% of the file, at least 16 MiB): a 4 GB file sends ~100. */
 const MIN_PROGRESS_STEP = 16 << 20;
 
@@ -67,7 +66,7 @@ export class ModelLibrary {
 
   /** The model's sha256, waiting for (or starting, e.g. after a crash mid-hash) its background hash. */
   async sha256Of(model: ModelInfo): Promise<string> {
-    if (model.sha256 || model.path.startsWith(REMOTE_PREFIX)) return model.sha256;
+    if (model.sha256 || isRemoteModelPath(model.path)) return model.sha256;
     return this.#hashing.get(model.id)?.done ?? this.#hash(model);
   }
 
@@ -116,7 +115,7 @@ export class ModelLibrary {
   /** Points a model whose file moved at its new path; it must be the same file (same sha256). */
   async locate(modelId: number, path: string): Promise<ModelEntry> {
     const model = this.#model(modelId);
-    if (model.path.startsWith(REMOTE_PREFIX)) throw new Error(`Model ${modelId} is a remote model: it has no file to locate.`);
+    if (isRemoteModelPath(model.path)) throw new Error(`Model ${modelId} is a remote model: it has no file to locate.`);
     const absolute = resolve(path);
     const other = this.store.models.byPath(absolute);
     if (other && other.id !== modelId) throw new Error(`${absolute} is already in the library as model ${other.id}.`);
@@ -198,7 +197,7 @@ export class ModelLibrary {
   }
 
   #fileStatus(m: ModelInfo): ModelFileStatus {
-    if (m.path.startsWith(REMOTE_PREFIX)) return 'remote';
+    if (isRemoteModelPath(m.path)) return 'remote';
     let st;
     try {
       st = statSync(m.path);

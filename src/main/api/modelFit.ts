@@ -2,11 +2,12 @@ import type { ModelFit, ModelFitRequest } from '../../shared/api';
 import { DEFAULT_BACKEND } from '../../shared/defaults';
 import type { BackendConfig, ModelInfo } from '../../shared/domain';
 import { estimateMemory } from '../core/inference';
+import { isRemoteModelPath } from '../core/inference/openai';
 
 /** The memory estimate of a model + context against the free memory (no weights loaded). */
 export async function fitModel(model: ModelInfo, req: Omit<ModelFitRequest, 'modelId'>): Promise<ModelFit> {
   if (!model.runnable) throw new Error(`Model ${model.id} (${model.name}) is vocab-only: it has no weights, so it needs no memory estimate.`);
-  if (model.path.startsWith('openai:')) throw new Error(`Model ${model.id} (${model.name}) runs on a remote server: its memory is not on this machine.`);
+  if (isRemoteModelPath(model.path)) throw new Error(`Model ${model.id} (${model.name}) runs on a remote server: its memory is not on this machine.`);
   const e = await estimateMemory({ modelPath: model.path, contextSize: req.contextSize, sequences: req.parallel ?? 1, gpu: req.gpu ?? DEFAULT_BACKEND.gpu });
   return {
     modelId: model.id,
@@ -37,7 +38,7 @@ const AUTO_PROMPT_ALLOWANCE = 4096;
 export async function planFitWarnings(models: ModelInfo[], backend: Partial<BackendConfig> | undefined, maxTokens: number): Promise<string[]> {
   const warnings: string[] = [];
   for (const model of models) {
-    if (!model.runnable || model.path.startsWith('openai:')) continue;
+    if (!model.runnable || isRemoteModelPath(model.path)) continue;
     const explicit = typeof backend?.contextSize === 'number' ? backend.contextSize : null;
     const contextSize = explicit ?? maxTokens + AUTO_PROMPT_ALLOWANCE;
     try {
