@@ -1,9 +1,13 @@
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // Compiles the renderer's `.svelte.ts` state modules (runes) so their logic is tested under plain Node.
+        plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],

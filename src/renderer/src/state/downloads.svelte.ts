@@ -70,7 +70,12 @@ export class DownloadsState {
 
   async refresh(): Promise<void> {
     try {
-      this.#downloads = await api.call('downloads.list', {});
+      const listed = await api.call('downloads.list', {});
+      // Like any answer, the list may be older than events already shown (see #fromAnswer).
+      this.#downloads = listed.map((d) => {
+        const shown = this.#downloads.find((x) => x.id === d.id);
+        return shown && !isNewer(d, shown) ? shown : d;
+      });
       this.#listError = null;
     } catch (err) {
       this.#listError = errorText(err);
@@ -86,7 +91,7 @@ export class DownloadsState {
     }
     this.#starting = true;
     try {
-      this.#upsert(await api.call('downloads.start', { uri, catalogueId: entry?.id }));
+      this.#fromAnswer(await api.call('downloads.start', { uri, catalogueId: entry?.id }));
       if (!entry) this.uri = '';
       this.#actionError = null;
     } catch (err) {
@@ -135,11 +140,23 @@ export class DownloadsState {
 
   async #act(call: () => Promise<DownloadInfo>): Promise<void> {
     try {
-      this.#upsert(await call());
+      this.#fromAnswer(await call());
       this.#actionError = null;
     } catch (err) {
       this.#actionError = errorText(err);
     }
+  }
+
+  /**
+   * An action's answer travels apart from the events (HTTP next to the WebSocket in serve mode; in Electron,
+   * invoke replies use another pipe than pushed messages), so it can arrive after events sent later: a tiny
+   * file is verified and failed before `downloads.start` has answered "downloading". Every change is also
+   * pushed as 'download.progress', in order, so an answer only adds a download not seen yet or one stored later
+   * than what is shown (ties go to the events).
+   */
+  #fromAnswer(d: DownloadInfo): void {
+    const shown = this.#downloads.find((x) => x.id === d.id);
+    if (!shown || isNewer(d, shown)) this.#upsert(d);
   }
 
   #upsert(d: DownloadInfo): void {
@@ -149,3 +166,8 @@ export class DownloadsState {
 }
 
 export const downloads = new DownloadsState();
+
+/** Whether an answer's copy of a download was stored after the one shown (ISO times compare as strings). */
+function isNewer(answer: DownloadInfo, shown: DownloadInfo): boolean {
+  return answer.updatedAt > shown.updatedAt;
+}
