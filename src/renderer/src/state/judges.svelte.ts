@@ -27,6 +27,8 @@ export class JudgesState {
   #rubrics = $state.raw<RubricInfo[]>([]);
   #judgeRuns = $state.raw<JudgeRunInfo[]>([]);
   #loaded = $state(false);
+  /** Counts 'judgeRuns.changed' events (see #fromAnswer). */
+  #changes = 0;
   #unsubscribe: (() => void)[] = [];
 
   /** Per list: why it could not be read. */
@@ -77,7 +79,10 @@ export class JudgesState {
     this.#unsubscribe = [
       api.on('judgeRun.progress', (p) => this.#onProgress(p)),
       // No per-run getter in the contract: a status change refetches the (short) list.
-      api.on('judgeRuns.changed', () => void this.refreshJudgeRuns()),
+      api.on('judgeRuns.changed', () => {
+        this.#changes += 1;
+        void this.refreshJudgeRuns();
+      }),
     ];
     void this.refresh();
   }
@@ -162,7 +167,7 @@ export class JudgesState {
     this.creating = true;
     this.createError = null;
     try {
-      this.#upsert(await api.call('judgeRuns.create', request));
+      await this.#fromAnswer(() => api.call('judgeRuns.create', request));
       return true;
     } catch (err) {
       this.createError = errorText(err);
@@ -176,7 +181,7 @@ export class JudgesState {
     this.busy.add(judgeRunId);
     this.actionErrors.delete(judgeRunId);
     try {
-      this.#upsert(await api.call(`judgeRuns.${action}`, { judgeRunId }));
+      await this.#fromAnswer(() => api.call(`judgeRuns.${action}`, { judgeRunId }));
     } catch (err) {
       this.actionErrors.set(judgeRunId, errorText(err));
     } finally {
@@ -194,6 +199,17 @@ export class JudgesState {
     } finally {
       this.agreementLoading = false;
     }
+  }
+
+  /**
+   * Shows a judge run an action answered with. The answer travels apart from the events and can be older than
+   * a change pushed meanwhile (a judge run answered from the cache is done before `judgeRuns.create` has
+   * answered "running"), so when a change arrived during the call the list is read again after it.
+   */
+  async #fromAnswer(call: () => Promise<JudgeRunInfo>): Promise<void> {
+    const changes = this.#changes;
+    this.#upsert(await call());
+    if (this.#changes !== changes) await this.refreshJudgeRuns();
   }
 
   #upsert(run: JudgeRunInfo): void {

@@ -15,6 +15,8 @@ export class RunsState {
   #runs = $state.raw<RunInfo[]>([]);
   #loaded = $state(false);
   #listError = $state<string | null>(null);
+  /** Counts 'runs.changed' events (see #onRun). */
+  #changes = 0;
   #unsubscribe: (() => void)[] = [];
   /** Last action error per run, shown on its row. */
   readonly actionErrors = new SvelteMap<number, string>();
@@ -43,7 +45,10 @@ export class RunsState {
     if (this.#unsubscribe.length) return;
     this.#unsubscribe = [
       api.on('run.progress', (p) => this.#onProgress(p)),
-      api.on('runs.changed', ({ runId }) => void this.#refreshOne(runId)),
+      api.on('runs.changed', ({ runId }) => {
+        this.#changes += 1;
+        void this.#refreshOne(runId);
+      }),
     ];
     void this.refresh();
   }
@@ -80,9 +85,12 @@ export class RunsState {
   async #onRun(runId: number, call: () => Promise<RunInfo>): Promise<RunInfo | null> {
     this.busy.add(runId);
     this.actionErrors.delete(runId);
+    const changes = this.#changes;
     try {
       const run = await call();
       this.upsert(run);
+      // The answer travels apart from the events and can be older than a change pushed meanwhile: read again.
+      if (this.#changes !== changes) await this.#refreshOne(run.id);
       return run;
     } catch (err) {
       this.actionErrors.set(runId, errorText(err));

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvents, DownloadInfo } from '../../../src/shared/api';
+import type { ApiEvents, DownloadInfo, JudgeRunInfo, RunInfo } from '../../../src/shared/api';
 
-// The state module talks to `api` only; a scripted one decides in which order answers and events arrive.
+// Answers (HTTP in serve mode; invoke replies in Electron) and pushed events travel on separate channels, so
+// an answer can arrive after events the server sent later. The state modules talk to `api` only: a scripted
+// one decides in which order answers and events arrive.
 const fake = vi.hoisted(() => {
   const listeners = new Map<string, (payload: unknown) => void>();
   const answers = new Map<string, () => Promise<unknown>>();
@@ -18,8 +20,11 @@ const fake = vi.hoisted(() => {
   };
 });
 vi.mock('../../../src/renderer/src/lib/api', () => ({ api: fake.api }));
+vi.mock('../../../src/renderer/src/lib/router.svelte', () => ({ router: {} }));
 
 const { DownloadsState } = await import('../../../src/renderer/src/state/downloads.svelte');
+const { RunsState } = await import('../../../src/renderer/src/state/runs.svelte');
+const { JudgesState } = await import('../../../src/renderer/src/state/judges.svelte');
 
 const info = (patch: Partial<DownloadInfo>): DownloadInfo => ({
   id: 1,
@@ -37,21 +42,23 @@ const info = (patch: Partial<DownloadInfo>): DownloadInfo => ({
   updatedAt: '2026-11-27T10:00:00.010Z',
   ...patch,
 });
-/** A state whose initial loads (empty list) are done. */
+/** A downloads state whose initial loads (empty lists) are done. */
 async function started() {
   const state = new DownloadsState();
   state.init(() => {});
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await settle();
   return state;
 }
-const push = (d: DownloadInfo) => fake.listeners.get('download.progress')!(d satisfies ApiEvents['download.progress']);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const emit = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => fake.listeners.get(event)!(payload);
+const push = (d: DownloadInfo) => emit('download.progress', d);
 
-describe('DownloadsState: answers and events arrive on separate channels', () => {
-  beforeEach(() => {
-    fake.listeners.clear();
-    fake.answers.clear();
-  });
+beforeEach(() => {
+  fake.listeners.clear();
+  fake.answers.clear();
+});
 
+describe('DownloadsState', () => {
   it('an answer that arrives after newer events does not bring back an older status', async () => {
     const state = await started();
     const failed = info({ status: 'failed', error: 'The server sent an HTML page', downloadedBytes: 90, updatedAt: '2026-11-27T10:00:00.030Z' });
@@ -94,5 +101,43 @@ describe('DownloadsState: answers and events arrive on separate channels', () =>
     fake.answers.set('downloads.pause', async () => info({ status: 'paused', updatedAt: '2026-11-27T10:00:01.000Z' }));
     await state.pause(1);
     expect(state.downloads.map((d) => d.status)).toEqual(['paused']);
+  });
+});
+
+describe('RunsState and JudgesState: an answer older than a change pushed meanwhile is read again', () => {
+  it('a run that finished while runs.start was answering shows as done', async () => {
+    const state = new RunsState();
+    const run = { id: 7, status: 'pending' } as RunInfo;
+    let stored: RunInfo = run;
+    fake.answers.set('runs.list', async () => [stored]);
+    fake.answers.set('runs.get', async () => stored);
+    state.init();
+    await settle();
+    fake.answers.set('runs.start', async () => {
+      const answered = { ...run, status: 'running' } as RunInfo;
+      stored = { ...run, status: 'done' };
+      emit('runs.changed', { runId: 7, status: 'done' });
+      await settle(); // the refetch the event started is answered before runs.start's own answer
+      return answered;
+    });
+    await state.act(7, 'start');
+    expect(state.byId(7)?.status).toBe('done');
+  });
+
+  it('a judge run answered from the cache (done at once) does not stay "running"', async () => {
+    const state = new JudgesState();
+    let stored: JudgeRunInfo[] = [];
+    fake.answers.set('judgeRuns.list', async () => stored);
+    state.init();
+    await settle();
+    fake.answers.set('judgeRuns.create', async () => {
+      const run = { id: 3, status: 'running', createdAt: '2026-11-27T10:00:00.000Z' } as JudgeRunInfo;
+      stored = [{ ...run, status: 'done' }];
+      emit('judgeRuns.changed', { judgeRunId: 3, status: 'done' });
+      await settle();
+      return run;
+    });
+    expect(await state.createRun({ runIds: [7], judgeId: 1 })).toBe(true);
+    expect(state.judgeRuns.map((r) => [r.id, r.status])).toEqual([[3, 'done']]);
   });
 });
