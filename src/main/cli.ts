@@ -432,6 +432,7 @@ program
     const info = jd().judgeRunInfo(jd().judgeRun(created.id), null);
     console.log(`judge run ${info.id} ${status}: ${info.done}/${info.total} calls · N/A ${info.na}${info.error ? `\nerror: ${info.error}` : ''}`);
     if (status === 'paused') console.log('continue with the same command: calls already made are cached and not repeated');
+    else if (info.unanswered > 0) console.log(`${info.unanswered} of the N/A got no reply (see the errors with "generations export"): the same command makes those calls again`);
     printId(info.id);
     process.exitCode = exitCodeOf(status);
   });

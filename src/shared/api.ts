@@ -289,6 +289,8 @@ export interface JudgeRunInfo {
   total: number;
   done: number;
   na: number;
+  /** Of the N/A calls, those that got no reply (server down, errors after the retries): a new start makes them again. */
+  unanswered: number;
   environment: Record<string, string>;
   createdAt: string;
   progress: JudgeRunProgress | null;

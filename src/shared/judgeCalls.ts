@@ -29,3 +29,12 @@ export interface CallKey {
 }
 
 export const judgeCallKey = (k: CallKey): string => JSON.stringify([k.generationId, k.rubricVersion, k.judgeLang, k.repeat]);
+
+/**
+ * What the cache holds for a key: whether the verdict is N/A, and whether the call got no reply at all (server
+ * unreachable, errors after the retries): such a call is not a verdict, and the next start makes it again.
+ */
+export interface StoredCall {
+  na: boolean;
+  unanswered: boolean;
+}

@@ -136,6 +136,18 @@ describe('judge runs', { timeout: 120_000 }, () => {
     expect(calls.filter((c) => c.error === null)).toHaveLength(1);
     const exported = workbench.exportGenerations(runId).flatMap((row) => row.judgements).filter((j) => j.score === 5);
     expect(exported).toEqual([]);
+    expect(info.unanswered).toBe(1);
+
+    // The server is back: a new start makes again only the call that got no reply; the unreadable reply stays.
+    server.script(CHAT, { json: chatReply(verdict(2)) });
+    const again = judgeCalls();
+    await call('judgeRuns.start', { judgeRunId: run.id });
+    expect(await until(run.id, ['done', 'failed'])).toMatchObject({ status: 'done', done: 3, na: 1, unanswered: 0 });
+    expect(judgeCalls()).toBe(again + 1);
+    const after = workbench.store.generations.forRun(runId).flatMap((g) => workbench.store.judgements.forGeneration(g.id).calls.filter((c) => c.seed === 100));
+    expect(after).toHaveLength(3);
+    expect(after.find((c) => c.generationId === failed.generationId)!.scores.map((j) => j.score)).toEqual([2, 2, 2, 2, 2]);
+    expect(after.find((c) => c.raw === 'The answer is good, I give it 5.')!.error).toMatch(/no JSON object/);
   });
 
   it('pause stops between calls and a start resumes with exactly the missing calls', async () => {

@@ -196,19 +196,21 @@ export class Judging {
     return run;
   }
 
-  /** The run as the UI sees it: its judge, and how many of its calls are stored (cache included) and N/A. */
+  /** The run as the UI sees it: its judge, and how many of its calls are stored (cache included), N/A and unanswered. */
   judgeRunInfo(run: JudgeRunRecord, progress: JudgeRunProgress | null): JudgeRunInfo {
     const judge = this.judge(run.judgeId);
     const existing = this.#store.judgements.callsOf(judge.identity, run.config.runIds);
     let done = 0;
     let na = 0;
+    let unanswered = 0;
     for (const call of this.#plan(run.config)) {
       const found = existing.get(judgeCallKey({ generationId: call.target.generationId, rubricVersion: call.rubric.version, judgeLang: call.judgeLang, repeat: call.repeat }));
       if (!found) continue;
       done++;
       if (found.na) na++;
+      if (found.unanswered) unanswered++;
     }
-    return { ...run, judge, done, na, progress };
+    return { ...run, judge, done, na, unanswered, progress };
   }
 
   /** Starts or resumes a judge run in this process; resolves with the final status (paused/cancelled on `signal`). */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { GenerationJudgements } from '../../shared/api';
 import type { Lang } from '../../shared/domain';
-import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall } from '../../shared/judgeCalls';
+import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall, type StoredCall } from '../../shared/judgeCalls';
 import { ALL_ASPECTS, type Aspect, type JudgeCallRecord, type JudgementRecord, type Score } from '../../shared/judging';
 import { nowIso } from './time';
 
@@ -61,6 +61,12 @@ interface JudgementRow {
   rationale: string | null;
 }
 
+/**
+ * SQL: a stored call that got no reply (server unreachable, timeouts or errors after the retries, an empty
+ * reply). Its N/A says nothing about the output, unlike an unreadable reply, whose raw text is the judge's.
+ */
+const unanswered = (call: string) => `(${call}.error IS NOT NULL AND coalesce(${call}.raw, '') = '')`;
+
 const marks = (xs: readonly unknown[]) => xs.map(() => '?').join(', ');
 /** SQL ordering aspects as displayed (ALL_ASPECTS), not alphabetically. */
 const ASPECT_ORDER = `instr('${ALL_ASPECTS.map((a) => `,${a},`).join('')}', ',' || aspect || ',')`;
@@ -74,10 +80,16 @@ export class JudgementRepo {
 
   /**
    * Commits one call with its aspect scores. Returns the call id, or null when that call was already stored
-   * (another process judged the same key meanwhile): the first verdict stays, as the cache promises.
+   * (another process judged the same key meanwhile): the first verdict stays, as the cache promises. A stored
+   * call that got no reply (`unanswered`) is not a verdict: it is replaced, with its N/A rows.
    */
   saveCall(call: NewJudgeCall, scores: readonly AspectScore[]): number | null {
     return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `DELETE FROM judge_calls WHERE generation_id = ? AND judge = ? AND rubric_version = ? AND judge_lang = ? AND repeat = ? AND ${unanswered('judge_calls')}`,
+        )
+        .run(call.generationId, call.judge, call.rubricVersion, call.judgeLang, call.repeat);
       const row = this.db
         .prepare<unknown[], { id: number }>(
           `INSERT INTO judge_calls (generation_id, judge_run_id, judge, rubric_version, judge_lang, repeat, system_prompt, user_prompt,
@@ -129,13 +141,17 @@ export class JudgementRepo {
       .map((r) => ({ generationId: r.id, instruction: r.instruction, output: r.output, category: r.category, lang: r.lang }));
   }
 
-  /** The calls this judge already made on the runs' generations: the cache, with whether each verdict is N/A. */
-  callsOf(judge: string, runIds: readonly number[]): Map<string, { na: boolean }> {
+  /**
+   * The calls this judge already made on the runs' generations: the cache, with whether each verdict is N/A and
+   * whether the call got no reply at all (those are made again by the next start).
+   */
+  callsOf(judge: string, runIds: readonly number[]): Map<string, StoredCall> {
     if (runIds.length === 0) return new Map();
     const rows = this.db
-      .prepare<unknown[], { generation_id: number; rubric_version: string; judge_lang: string; repeat: number; na: number }>(
+      .prepare<unknown[], { generation_id: number; rubric_version: string; judge_lang: string; repeat: number; na: number; unanswered: number }>(
         `SELECT c.generation_id, c.rubric_version, c.judge_lang, c.repeat,
-                (c.error IS NOT NULL OR EXISTS (SELECT 1 FROM judgements j WHERE j.call_id = c.id AND j.score IS NULL)) AS na
+                (c.error IS NOT NULL OR EXISTS (SELECT 1 FROM judgements j WHERE j.call_id = c.id AND j.score IS NULL)) AS na,
+                ${unanswered('c')} AS unanswered
          FROM judge_calls c JOIN generations g ON g.id = c.generation_id
          WHERE c.judge = ? AND g.run_id IN (${marks(runIds)})`,
       )
@@ -143,7 +159,7 @@ export class JudgementRepo {
     return new Map(
       rows.map((r) => [
         judgeCallKey({ generationId: r.generation_id, rubricVersion: r.rubric_version, judgeLang: r.judge_lang, repeat: r.repeat }),
-        { na: r.na === 1 },
+        { na: r.na === 1, unanswered: r.unanswered === 1 },
       ]),
     );
   }

@@ -114,6 +114,27 @@ describe('JudgementRepo', () => {
     expect(calls[0]!.scores.every((j) => j.score === null)).toBe(true);
   });
 
+  it('a call that got no reply is not a verdict: flagged unanswered and replaced by the next call on its key', () => {
+    const s = seed(2);
+    store = s.store;
+    const [g0, g1] = s.ids as [number, number];
+    store.judgements.saveCall(call(g0, { raw: '', error: 'HTTP 500 after 3 attempts: model crashed' }), scores(null));
+    store.judgements.saveCall(call(g1, { raw: 'not json', error: 'no JSON object in the reply' }), scores(null));
+    expect([...store.judgements.callsOf('gguf:abc', [s.runId]).values()]).toEqual([
+      { na: true, unanswered: true },
+      { na: true, unanswered: false },
+    ]);
+
+    // The unanswered call is replaced (with its N/A rows); the unreadable reply is the judge's verdict and stays.
+    expect(store.judgements.saveCall(call(g0), scores(4))).not.toBeNull();
+    expect(store.judgements.saveCall(call(g1), scores(4))).toBeNull();
+    expect(store.judgements.exportedFor(g0).map((j) => j.score)).toEqual([4, 4, 4, 4, 4]);
+    expect(store.judgements.exportedFor(g1).map((j) => j.score)).toEqual([null, null, null, null, null]);
+    const count = (table: string) => store!.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()!.n;
+    expect([count('judge_calls'), count('judgements')]).toEqual([2, 10]);
+    expect([...store.judgements.callsOf('gguf:abc', [s.runId]).values()].map((c) => c.unanswered)).toEqual([false, false]);
+  });
+
   it('lists as targets every generation with an output, with its category and language', () => {
     const s = seed(3, 'fr');
     store = s.store;

@@ -1,5 +1,5 @@
 import type { RunStatus } from '../../../shared/domain';
-import type { AspectScore, JudgeTarget, NewJudgeCall } from '../../../shared/judgeCalls';
+import type { AspectScore, JudgeTarget, NewJudgeCall, StoredCall } from '../../../shared/judgeCalls';
 import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';
 
 /** What a judge run needs from storage. The SQLite store implements it (api/judgeStorePort.ts). */
@@ -8,9 +8,9 @@ export interface JudgeRunStorePort {
   rubric(version: string): RubricInfo | undefined;
   /** The generations of these runs that have an output to judge. */
   targets(runIds: readonly number[]): JudgeTarget[];
-  /** The calls this judge already made on the runs' generations, by `judgeCallKey`, with whether each is N/A. */
-  existingCalls(judgeIdentity: string, runIds: readonly number[]): Map<string, { na: boolean }>;
-  /** Commits one call and its aspect scores in one transaction. */
+  /** The calls this judge already made on the runs' generations, by `judgeCallKey`. */
+  existingCalls(judgeIdentity: string, runIds: readonly number[]): Map<string, StoredCall>;
+  /** Commits one call and its aspect scores in one transaction, replacing a stored call that got no reply. */
   saveCall(call: NewJudgeCall, scores: readonly AspectScore[]): void;
   setTotal(judgeRunId: number, total: number): void;
   setStatus(judgeRunId: number, status: RunStatus, error?: string | null): void;

@@ -24,7 +24,8 @@ export interface ExecuteJudgeRunOptions {
 
 /**
  * Judges every generation of the judge run's generation runs, `repeats` times each, skipping every call the
- * cache already holds (same generation, judge identity, rubric version, resolved judge language and repeat).
+ * cache already holds (same generation, judge identity, rubric version, resolved judge language and repeat)
+ * except those that got no reply.
  * Each call is committed as it finishes, so a pause, crash or cancel loses at most the calls in flight and a
  * new start continues with exactly the missing ones. A reply that does not parse, or no reply at all, is stored
  * as N/A with the raw reply and the reason: never as a score. Returns the final status; failures to start become
@@ -48,8 +49,11 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
   // The generation runs may have grown since the judge run was created: judge what is there now.
   store.setTotal(judgeRunId, plan.length);
   const existing = store.existingCalls(run.judgeIdentity, config.runIds);
-  const todo = plan.filter((c) => !existing.has(judgeCallKey(keyOf(c))));
-  const progress = new JudgeProgressMeter(judgeRunId, plan.length, plan.length - todo.length, countNa(plan, existing));
+  // A call that got no reply (the server was down…) is made again: its N/A is not the judge's verdict.
+  const stored = (c: PlannedCall) => existing.get(judgeCallKey(keyOf(c)));
+  const todo = plan.filter((c) => !stored(c) || stored(c)!.unanswered);
+  const cachedNa = plan.filter((c) => stored(c)?.na && !stored(c)!.unanswered).length;
+  const progress = new JudgeProgressMeter(judgeRunId, plan.length, plan.length - todo.length, cachedNa);
   if (todo.length === 0) {
     store.setStatus(judgeRunId, 'done');
     options.onProgress?.(progress.snapshot('done'));
@@ -146,10 +150,6 @@ function rubricOf(store: JudgeRunStorePort, version: string): RubricInfo {
 
 function keyOf(c: PlannedCall) {
   return { generationId: c.target.generationId, rubricVersion: c.rubric.version, judgeLang: c.judgeLang, repeat: c.repeat };
-}
-
-function countNa(plan: readonly PlannedCall[], existing: Map<string, { na: boolean }>): number {
-  return plan.filter((c) => existing.get(judgeCallKey(keyOf(c)))?.na).length;
 }
 
 /** Recorded on the run when "target" fell back to English for some language: which, and why. */
