@@ -22,7 +22,11 @@ import { Judging } from './api/Judging';
 import { formatExport } from './api/formatExport';
 import { resultsDpoPairs, resultsTable } from './api/results';
 import { APP_ROOT, defaultDataDir, RESOURCES_DIR, urialOfficialDir } from './paths';
-import { createJudgeProgressReporter, createProgressReporter } from './cliProgress';
+import { createDownloadProgressReporter, createJudgeProgressReporter, createProgressReporter } from './cliProgress';
+import { createModelDownloads } from './api/modelDownloads';
+import { usableDownloadFolder } from './api/appSettings';
+import { readModelCatalogue } from './core/models/downloadCatalogue';
+import { formatBytes } from '../shared/formatBytes';
 import { isLoopbackHost } from './transports/http/hostGuard';
 import { startHttpServer } from './transports/http/startHttpServer';
 
@@ -121,6 +125,48 @@ models
     console.log(`${result.added.length} of ${result.found} GGUF file(s) added`);
     if (result.failed.length) process.exitCode = EXIT.failed;
   });
+models
+  .command('catalogue')
+  .description('the recommended small models (base + instruct pairs) that "models download <id>" fetches')
+  .action(() => {
+    for (const e of readModelCatalogue(RESOURCES_DIR))
+      console.log(`${e.id}\t${e.role}\t${formatParams(e.parameters)}\t${formatBytes(e.approxSizeBytes)}\t${e.licence}\t${e.uri}`);
+  });
+
+models
+  .command('download <uri-or-id>')
+  .description(
+    'download a GGUF (hf:<user>/<repo>/<file.gguf>, an https URL, or an id from "models catalogue"), check that it is a GGUF and ' +
+      'add it to the library; needs an internet connection (HF_TOKEN for gated repositories); Ctrl-C pauses and the same command ' +
+      'resumes from the bytes on disk; prints the model id last',
+  )
+  .option('--dir <folder>', 'download folder (default: the download-folder setting, <data dir>/models)')
+  .action(async (ref: string, o: { dir?: string }) => {
+    const entry = readModelCatalogue(RESOURCES_DIR).find((e) => e.id === ref);
+    const uri = entry?.uri ?? ref;
+    if (!entry && !/^(hf:|https?:\/\/)/i.test(uri)) {
+      throw new UsageError(`"${ref}" is not an id of "models catalogue", an hf:<user>/<repo>/<file.gguf> URI or an http(s) URL.`);
+    }
+    const dir = o.dir === undefined ? undefined : usableDownloadFolder(resolve(o.dir));
+    const downloads = createModelDownloads(wb(), { onProgress: createDownloadProgressReporter(), dir });
+    // The same command after a Ctrl-C (or a failure) continues the last download of this URI into its folder.
+    const earlier = downloads.list().find((d) => d.uri === uri && (d.status === 'paused' || d.status === 'failed') && (dir === undefined || d.dir === dir));
+    const begun = earlier ? await downloads.resume(earlier.id) : await downloads.start(uri, entry?.id);
+    const pause = () => void downloads.pause(begun.id);
+    process.once('SIGINT', pause);
+    process.once('SIGTERM', pause);
+    const end = await downloads.settled(begun.id);
+    if (end.status === 'paused') {
+      console.log(`download ${end.id} paused at ${formatBytes(end.downloadedBytes)} of ${formatBytes(end.totalBytes)}: the same command resumes it`);
+      process.exitCode = EXIT.interrupted;
+      return;
+    }
+    if (end.status !== 'done' || end.modelId === null) throw new Error(end.error ?? `Download ${end.id} ended ${end.status}.`);
+    const m = wb().store.models.get(end.modelId)!;
+    console.log(`${m.name} · ${m.architecture ?? '?'} · ${formatParams(m.parameterCount)} · ${m.quantization ?? '?'} · ${m.path}`);
+    printId(m.id);
+  });
+
 const family = models.command('family').description('model families: a base model with its instruction-tuned and DPO variants');
 family
   .command('create <name>')

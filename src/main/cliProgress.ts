@@ -1,5 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { JudgeRunProgress } from '../shared/api';
+import type { DownloadInfo, JudgeRunProgress } from '../shared/api';
+import { formatBytes } from '../shared/formatBytes';
 import type { RunProgress } from '../shared/domain';
 
 export interface ProgressReporter {
@@ -48,6 +49,20 @@ export function createJudgeProgressReporter(total: number, stream = process.stde
     if (p.done === lastDone || (p.done % step !== 0 && p.done !== p.total)) return;
     lastDone = p.done;
     stream.write(`judged ${p.done}/${p.total} · N/A ${p.na} · cached ${p.cached} · ETA ${formatEta(p.etaSeconds)}\n`);
+  };
+}
+
+/** Downloads: one plain line per ~10% of the bytes, then one per status change (verifying, done…). */
+export function createDownloadProgressReporter(stream = process.stderr): (d: DownloadInfo) => void {
+  let lastTenth = -1;
+  let lastStatus = '';
+  return (d) => {
+    const tenth = d.totalBytes ? Math.floor((d.downloadedBytes / d.totalBytes) * 10) : 0;
+    if (d.status === lastStatus && (d.status !== 'downloading' || tenth === lastTenth)) return;
+    lastTenth = tenth;
+    lastStatus = d.status;
+    const speed = d.bytesPerSecond ? ` · ${formatBytes(d.bytesPerSecond)}/s` : '';
+    stream.write(`${d.status} ${d.fileName ?? d.uri} · ${formatBytes(d.downloadedBytes)} of ${formatBytes(d.totalBytes)}${speed}\n`);
   };
 }
 

@@ -1,16 +1,19 @@
 // Model downloads through node-llama-cpp's downloader against a real HTTP server on 127.0.0.1 that serves the
 // real stories260K GGUF (never the Hub: these machines have no internet, and tests must not depend on it).
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DownloadInfo } from '../../src/shared/api';
 import { Workbench } from '../../src/main/api/Workbench';
+import { readModelCatalogue } from '../../src/main/core/models/downloadCatalogue';
 import { DownloadManager } from '../../src/main/core/models/downloadManager';
 import { RESOURCES_DIR } from '../../src/main/paths';
 import { startLoopbackFileServer, type LoopbackFileServer } from '../support/loopbackFileServer';
-import { STORIES } from '../support/paths';
+import { cliAsync } from '../support/cli';
+import { REPO, STORIES } from '../support/paths';
 
 const MIB = 1024 * 1024;
 const stories = readFileSync(STORIES);
@@ -157,5 +160,72 @@ describe('downloads from a loopback server', () => {
     await expect(manager.start(server.url('/fresh/stories260K-copy.gguf'))).rejects.toThrow(
       /Not enough disk space in .*: the download needs 1\.2 MB \(1,185,376 bytes\) more .* only 104\.9 MB \(104,857,600 bytes\) is free/,
     );
+  });
+});
+
+describe('align models download (the CLI, headless on a GPU box)', () => {
+  const cliDir = mkdtempSync(join(tmpdir(), 'align-download-cli-'));
+  const run = (...args: string[]) => cliAsync(['--data-dir', cliDir, ...args]);
+  afterAll(() => rmSync(cliDir, { recursive: true, force: true }));
+
+  it('downloads into the download folder, adds the model and prints its id last; refuses what is not a model', async () => {
+    const r = await run('models', 'download', server.url('/stories260K.gguf'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^done stories260K\.gguf/m);
+    expect(r.lastLine).toMatch(/^\d+$/);
+    expect(sha(readFileSync(join(cliDir, 'models', 'stories260K.gguf')))).toBe(sha(stories));
+
+    const html = await run('models', 'download', server.url('/login/model.gguf'));
+    expect(html.code).toBe(1);
+    expect(html.stderr).toMatch(/error: The server sent an HTML page .* not a GGUF model/);
+
+    const missing = await run('models', 'download', server.url('/nowhere.gguf'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/not found \(HTTP 404\)/);
+    const nonsense = await run('models', 'download', 'qwen-tiny');
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.stderr).toMatch(/not an id of "models catalogue"/);
+
+    const store = new Workbench({ dataDir: cliDir, resourcesDir: RESOURCES_DIR });
+    try {
+      expect(store.store.models.list().map((m) => [m.id, m.path])).toEqual([[Number(r.lastLine), join(cliDir, 'models', 'stories260K.gguf')]]);
+      expect(store.store.downloads.list().map((d) => d.status)).toEqual(['failed', 'failed', 'done']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lists the catalogue it can fetch by id', async () => {
+    const r = await run('models', 'catalogue');
+    expect(r.code).toBe(0);
+    const catalogue = readModelCatalogue(RESOURCES_DIR);
+    expect(r.stdout.trim().split('\n').map((line) => line.split('\t')[0])).toEqual(catalogue.map((e) => e.id));
+    expect(r.stdout).toContain(catalogue[0]!.uri);
+  });
+
+  it('Ctrl-C pauses with exit 130 and keeps the bytes; the same command resumes to a byte-identical model', async () => {
+    const url = server.url('/slow/stories260K-slow.gguf');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', '--data-dir', cliDir, 'models', 'download', url], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Past the first 5 MiB chunk: the downloader resumes from chunk boundaries only.
+    await vi.waitFor(() => expect(stderr).toMatch(/^downloading stories260K-slow\.gguf · (?:[6-9]|1[01])(?:\.\d)? MiB of/m), { timeout: 60_000, interval: 50 });
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+    expect(stdout).toMatch(/paused at .*: the same command resumes it/);
+
+    server.requests.length = 0;
+    const resumed = await run('models', 'download', url);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.lastLine).toMatch(/^\d+$/);
+    // It continued from the bytes on disk: a ranged request that does not start at 0.
+    expect(server.requests.some((q) => q.method === 'GET' && /^bytes=[1-9]\d*-/.test(q.range ?? ''))).toBe(true);
+    expect(sha(readFileSync(join(cliDir, 'models', 'stories260K-slow.gguf')))).toBe(sha(padded));
   });
 });

@@ -13,16 +13,18 @@ export function readSettings(workbench: Workbench): AppSettings {
 
 /** Changes settings after checking them (the download folder must be an absolute path we can write to). */
 export function writeSettings(workbench: Workbench, patch: Partial<AppSettings>): AppSettings {
-  if (patch.downloadDir !== undefined) {
-    const dir = patch.downloadDir;
-    if (!isAbsolute(dir)) throw new Error(`The download folder must be an absolute path (got "${dir}").`);
-    try {
-      mkdirSync(dir, { recursive: true });
-      accessSync(dir, constants.W_OK);
-    } catch (err) {
-      throw new Error(`Cannot use ${dir} as the download folder: ${err instanceof Error ? err.message : String(err)}. Choose a folder you can write to.`);
-    }
-    workbench.store.settings.set(DOWNLOAD_DIR, dir);
-  }
+  if (patch.downloadDir !== undefined) workbench.store.settings.set(DOWNLOAD_DIR, usableDownloadFolder(patch.downloadDir));
   return readSettings(workbench);
+}
+
+/** Checks a download folder (an absolute path we can write to, created if missing); returns it. */
+export function usableDownloadFolder(dir: string): string {
+  if (!isAbsolute(dir)) throw new Error(`The download folder must be an absolute path (got "${dir}").`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new Error(`Cannot use ${dir} as the download folder: ${err instanceof Error ? err.message : String(err)}. Choose a folder you can write to.`);
+  }
+  return dir;
 }

@@ -18,7 +18,7 @@ import { RunQueue } from './RunQueue';
 import { reproducibilityRecord, rerun } from './runReproducibility';
 import { readSettings, writeSettings } from './appSettings';
 import { dismissWelcome, firstRun, type FirstRunState } from './firstRun';
-import { DownloadManager } from '../core/models/downloadManager';
+import { createModelDownloads } from './modelDownloads';
 import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import type { CreateRunRequest, Workbench } from './Workbench';
 
@@ -60,14 +60,9 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
   });
   const store = workbench.store;
   const stopSha = workbench.library.onSha((progress) => emit('models.sha', progress));
-  const downloads = new DownloadManager({
-    store: store.downloads,
-    downloadDir: () => readSettings(workbench).downloadDir,
-    addModel: async (path) => (await workbench.library.add(path)).model,
+  const downloads = createModelDownloads(workbench, {
     onProgress: (d) => emit('download.progress', d),
     onChanged: (downloadId, status) => emit('downloads.changed', { downloadId, status }),
-    // Gated Hugging Face repositories (e.g. Llama) need the user's token; never stored by the app.
-    headers: process.env.HF_TOKEN ? { Authorization: `Bearer ${process.env.HF_TOKEN}` } : undefined,
   });
 
   const datasetInfo = (d: DatasetRecord): DatasetInfo => {
