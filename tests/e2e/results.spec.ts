@@ -193,6 +193,14 @@ test('Results: filters change the chart data, a bar opens its generations, N/A a
   for (const label of [...ASPECTS, ...combos(SEEDED_LANGS, SEEDED_METHODS)]) expect(svg.text).toContain(`>${label}</text>`);
   const radar = await downloaded(page, () => page.getByTestId('chart-radar-0-svg').click());
   for (const label of [...ASPECTS, ...SEEDED_LANGS]) expect(radar.text).toContain(`>${label}</text>`);
+
+  // 6. The run picker: one run's outputs alone (a study leaves stale or test runs out), named in the URL.
+  await expect(page.locator('[data-testid^="results-run-"]')).toHaveCount(SEEDED_LANGS.length * SEEDED_METHODS.length);
+  const esCustom = page.getByTestId('results-filters').locator('label[title*="· custom ·"][title$="(es)"] input');
+  await esCustom.check();
+  const runId = /results-run-(\d+)/.exec((await esCustom.getAttribute('data-testid'))!)![1];
+  await expect(page).toHaveURL(new RegExp(`[?&]run=${runId}(&|$)`));
+  expectMeans(await chartWith(page, 'chart-aspects', ['es · custom']), 'exclude');
 });
 
 test('Runs: a run shows its reproducibility record, exports it as JSON, and re-runs with the same settings', async ({ page, served }) => {
