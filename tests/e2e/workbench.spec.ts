@@ -50,6 +50,10 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
   await page.getByTestId('compose-limit').fill('10');
   await page.getByTestId('compose-max-tokens').fill('16');
   await page.getByTestId('compose-threads').fill('1');
+  // URIAL's preamble is ~3.4k tokens: a 4096-token context holds it plus the answer.
+  await page.getByTestId('compose-context').fill('4096');
+  // Any value in range submits (a step attribute would silently block 0.92 at the browser's form validation).
+  await page.getByTestId('compose-top-p').fill('0.92');
   await expect(page.getByTestId('plan-total')).toContainText('20');
   await expect(page.getByTestId('plan-run')).toHaveCount(2);
   await shot(page, '3-runs-plan');
@@ -63,6 +67,9 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
     const bar = runs.nth(i).getByTestId('run-progress');
     await expect(bar).toHaveAttribute('max', '10');
     await expect(bar).toHaveAttribute('value', '10');
+    await runs.nth(i).getByTestId('run-config').locator('summary').click();
+    await expect(runs.nth(i).getByTestId('run-config-backend')).toContainText(/contextSize\s*4096/);
+    await expect(runs.nth(i).getByTestId('run-config-sampler')).toContainText(/topP\s*0\.92/);
   }
   await shot(page, '4-runs-done');
 

@@ -55,6 +55,8 @@ export class ComposerState {
   // BACKEND
   /** Empty = the backend's choice for this machine. */
   threads = $state<NumberField>(null);
+  /** Tokens of context per sequence; empty = auto (what fits, up to the model's trained context). */
+  contextSize = $state<NumberField>(null);
   parallel = $state<NumberField>(1);
   gpu = $state<BackendConfig['gpu']>('auto');
 
@@ -161,6 +163,10 @@ export class ComposerState {
     if (this.threads != null && !Number.isNaN(this.threads)) {
       if (int(this.threads) && this.threads > 0 && this.threads <= 1024) backend.threads = this.threads;
       else problems.push('Threads must be a whole number from 1 to 1024, or empty for the default.');
+    }
+    if (this.contextSize != null && !Number.isNaN(this.contextSize)) {
+      if (int(this.contextSize) && this.contextSize >= 64 && this.contextSize <= 1_048_576) backend.contextSize = this.contextSize;
+      else problems.push('Context must be a whole number of tokens from 64 to 1,048,576, or empty for auto.');
     }
     backend.parallel = num('Parallel sequences', this.parallel, (n) => int(n) && n > 0 && n <= 64, 'a whole number from 1 to 64');
 
