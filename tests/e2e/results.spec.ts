@@ -226,7 +226,10 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const sha = (json.model as { sha256: string }).sha256;
   expect(sha).toMatch(/^[0-9a-f]{64}$/);
   await expect(record.getByTestId('run-repro-model')).toContainText(sha);
-  const sampler = await first.getByTestId('run-config-sampler').textContent();
+  const sampler = await record.getByTestId('run-repro-sampler').textContent();
+  expect(sampler).toMatch(/seed\s*\d+/);
+  // A setting nested in a section gets a sub-section of its own instead of a JSON blob.
+  await expect(record.getByRole('heading', { name: 'method · config', exact: true })).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'runs-reproducibility.png'), fullPage: true });
 
   await first.getByTestId('run-rerun').click();
@@ -234,5 +237,6 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const rerun = rows.first();
   expect(Number(await rerun.getAttribute('data-run-id'))).toBeGreaterThan(runId);
   await expect(rerun).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(rerun.getByTestId('run-config-sampler')).toHaveText(sampler!);
+  await rerun.getByTestId('run-repro').locator('summary').click();
+  await expect(rerun.getByTestId('run-repro-sampler')).toHaveText(sampler!);
 });
