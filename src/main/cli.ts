@@ -10,7 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LOOP_STOP } from '../shared/defaults';
-import { LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES, type GpuOffload, type LoopStopConfig, type MethodName, type ModelRole, type RunProgress, type Subset } from '../shared/domain';
+import { LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES, type GpuOffload, type Lang, type LoopStopConfig, type MethodName, type ModelRole, type RunProgress, type Subset } from '../shared/domain';
 import type { RunStatus } from '../shared/domain';
 import { RESULTS_GROUP_KEYS, type ResultsGroupKey, type TableFormat } from '../shared/api';
 import { JUDGE_LANGS, NA_POLICIES, type JudgeLangChoice, type NaPolicy } from '../shared/judging';
@@ -315,14 +315,29 @@ addRunOptions(
 addRunOptions(
   runs
     .command('batch')
-    .description('plan the cross product models × methods × datasets; prints one run id per line')
-    .requiredOption('--models <list>', 'comma-separated model ids or paths', list)
-    .requiredOption('--methods <list>', `comma-separated methods (${METHODS.join(', ')})`, list)
+    .description(
+      'plan the cross product (models × methods, and/or every role of each family × the methods that fit it: base → zero-shot ' +
+        'and URIAL, sft/dpo → chat) × datasets; prints one run id per line',
+    )
+    .option('--models <list>', 'comma-separated model ids or paths (with --methods)', list)
+    .option('--methods <list>', `comma-separated methods (${METHODS.join(', ')}) for --models`, list)
+    .option('--families <list>', 'comma-separated family ids or names (see "models family list")', list)
     .requiredOption('--datasets <list>', 'comma-separated dataset ids or names', list),
-).action(async (o: RunOpts & { models: string[]; methods: string[]; datasets: string[] }) => {
-  const bad = o.methods.filter((m) => !(METHODS as readonly string[]).includes(m));
+).action(async (o: RunOpts & { models?: string[]; methods?: string[]; families?: string[]; datasets: string[] }) => {
+  if (!o.models?.length && !o.families?.length) throw new UsageError('Give --models with --methods, or --families, or both.');
+  if (o.models?.length && !o.methods?.length) throw new UsageError('--models needs --methods: which methods to run them with.');
+  if (o.methods?.length && !o.models?.length) throw new UsageError('--methods goes with --models (a family\'s methods follow from its roles).');
+  const bad = (o.methods ?? []).filter((m) => !(METHODS as readonly string[]).includes(m));
   if (bad.length > 0) throw new UsageError(`Unknown method(s) ${bad.join(', ')}: use ${METHODS.join(', ')}.`);
-  const created = await wb().createBatch({ ...runRequest(o), models: o.models, methods: o.methods as MethodName[], datasets: o.datasets });
+  const { promptLang, ...request } = runRequest(o);
+  const created = await wb().createBatch({
+    ...request,
+    promptLangs: promptLang ? [promptLang as Lang] : undefined,
+    models: o.models ?? [],
+    methods: (o.methods ?? []) as MethodName[],
+    families: o.families,
+    datasets: o.datasets,
+  });
   for (const run of created) printId(run.id);
 });
 

@@ -10,6 +10,7 @@ import { getLlamaRuntime, inspectGguf, LlamaBackend, ModelFileError } from '../.
 import { cli } from '../support/cli';
 import { GREEDY, rawPrompt } from '../support/prompts';
 import { REPO, SHARED, STORIES, STORIES_CHATML, URIAL_DIR, VOCAB_PHI3 } from '../support/paths';
+import { RESOURCES_DIR } from '../../src/main/paths';
 
 const MODELS_DIR = join(SHARED, 'models');
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -304,7 +305,7 @@ describe('the CLI: models scan, families, --gpu', () => {
   const data = ['--data-dir', join(dir, 'data')];
 
   // Each CLI call is a fresh process (~5 s of start-up, several times that on a loaded machine).
-  it('scans a folder, creates a family, assigns roles, and checks --gpu', { timeout: 400_000 }, () => {
+  it('scans a folder, creates a family, assigns roles, batches the family, and checks --gpu', { timeout: 400_000 }, async () => {
     mkdirSync(join(dir, 'models'));
     copyFileSync(STORIES, join(dir, 'models', 'base.gguf'));
     copyFileSync(STORIES_CHATML, join(dir, 'models', 'chat.gguf'));
@@ -319,6 +320,32 @@ describe('the CLI: models scan, families, --gpu', () => {
     expect(cli([...data, 'models', 'family', 'assign', '1', 'stories', '--role', 'base']).code).toBe(0);
     expect(cli([...data, 'models', 'family', 'assign', join(dir, 'models', 'chat.gguf'), created.lastLine, '--role', 'dpo']).code).toBe(0);
     expect(cli([...data, 'models', 'family', 'list']).stdout).toBe(`${created.lastLine}\tstories\t1:base 2:dpo\n`);
+
+    // runs batch over the family: base → zero-shot + URIAL, dpo → chat; the system prompt only reaches the chat run.
+    const dataset = cli([...data, 'datasets', 'import', join(REPO, 'resources', 'datasets', 'sample.en.jsonl'), '--lang', 'en', '--name', 'sample-en']);
+    expect(dataset.code, dataset.stderr).toBe(0);
+    const batch = cli([...data, 'runs', 'batch', '--families', 'stories', '--datasets', 'sample-en', '--limit', '1', '--system-prompt', 'Be brief.']);
+    expect(batch.code, batch.stderr).toBe(0);
+    const runIds = batch.stdout.trim().split('\n').map(Number);
+    expect(runIds).toHaveLength(3);
+    const wb = new Workbench({ dataDir: join(dir, 'data'), resourcesDir: RESOURCES_DIR });
+    try {
+      const planned = runIds.map((id) => wb.store.runs.get(id)!).map((r) => [r.modelId, r.config!.method.method, r.config!.method.systemPrompt ?? null]);
+      expect(planned).toEqual([
+        [1, 'zero-shot', null],
+        [1, 'urial', null],
+        [2, 'chat', 'Be brief.'],
+      ]);
+    } finally {
+      await wb.close();
+    }
+    // The original form stays: models × methods × datasets, one id per line.
+    const classic = cli([...data, 'runs', 'batch', '--models', '1,2', '--methods', 'zero-shot', '--datasets', 'sample-en', '--limit', '1']);
+    expect(classic.code, classic.stderr).toBe(0);
+    expect(classic.stdout.trim().split('\n')).toEqual([String(runIds[2]! + 1), String(runIds[2]! + 2)]);
+    const noModels = cli([...data, 'runs', 'batch', '--methods', 'chat', '--datasets', 'sample-en']);
+    expect(noModels.code).toBe(2);
+    expect(noModels.stderr).toMatch(/Give --models with --methods, or --families/);
     const badGpu = cli([...data, 'runs', 'create', '--model', '1', '--method', 'zero-shot', '--dataset', 'x', '--gpu', 'lots']);
     expect(badGpu.code).toBe(2);
     expect(badGpu.stderr).toMatch(/--gpu must be auto, cpu, or a number of layers/);

@@ -21,6 +21,7 @@ import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../shared/defaults';
 import { annotationAgreement, exportAnnotations, type AnnotationExportRow } from './annotationReports';
 import { exportRows, type ExportRow } from './exportRows';
 import { storePort } from './storePort';
+import { expandBatch, type BatchRequest } from './expandBatch';
 
 const TINY_MODEL_PARAMS = 50_000_000;
 
@@ -201,11 +202,10 @@ export class Workbench {
   }
 
   /** A batch: the cross product of models × methods × datasets, one run each. */
-  async createBatch(request: Omit<CreateRunRequest, 'model' | 'method' | 'dataset'> & { models: string[]; methods: MethodName[]; datasets: string[] }) {
+  /** Creates the runs of a batch (see expandBatch: models × methods, families × fitting methods, × datasets). */
+  async createBatch(request: BatchRequest): Promise<RunRecord[]> {
     const runs: RunRecord[] = [];
-    for (const model of request.models)
-      for (const method of request.methods)
-        for (const dataset of request.datasets) runs.push(await this.createRun({ ...request, model, method, dataset }));
+    for (const run of expandBatch(request, (family) => this.library.familyPlan(family))) runs.push(await this.createRun(run));
     return runs;
   }
 

@@ -19,6 +19,7 @@ import { reproducibilityRecord, rerun } from './runReproducibility';
 import { readSettings, writeSettings } from './appSettings';
 import { dismissWelcome, firstRun, type FirstRunState } from './firstRun';
 import { createModelDownloads } from './modelDownloads';
+import { expandBatch } from './expandBatch';
 import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import type { CreateRunRequest, Workbench } from './Workbench';
 
@@ -130,34 +131,7 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
    * The runs a plan expands to: models × methods, plus each family's members × the methods that fit their role,
    * × datasets (× prompt languages for URIAL). A model × method reached both ways is planned once.
    */
-  const expand = (req: RunPlanRequest): CreateRunRequest[] => {
-    if (req.models.length === 0 && !req.families?.length) throw new Error('Choose at least one model or family.');
-    if (req.models.length > 0 && req.methods.length === 0) throw new Error('Choose at least one method for the models.');
-    const pairs = [
-      ...req.models.map((model) => ({ model, methods: req.methods })),
-      ...(req.families ?? []).flatMap((family) => workbench.library.familyPlan(family)),
-    ];
-    const modelMethods = new Map<string, { model: string; method: MethodName }>();
-    for (const { model, methods } of pairs) for (const method of methods) modelMethods.set(`${model}\u0000${method}`, { model, method });
-    return [...modelMethods.values()].flatMap(({ model, method }) =>
-        req.datasets.flatMap((dataset) =>
-          (method === 'urial' && req.promptLangs?.length ? req.promptLangs : [undefined]).map((promptLang) => ({
-            model,
-            method,
-            dataset,
-            promptLang,
-            // Method-specific settings go only to the method they belong to.
-            promptFile: method === 'urial' ? req.promptFile : undefined,
-            systemPrompt: method === 'chat' ? req.systemPrompt : undefined,
-            chatTemplate: method === 'chat' ? req.chatTemplate : undefined,
-            template: method === 'custom' ? req.template : undefined,
-            subset: req.subset,
-            sampler: req.sampler,
-            backend: req.backend,
-          })),
-        ),
-    );
-  };
+  const expand = (req: RunPlanRequest): CreateRunRequest[] => expandBatch(req, (family) => workbench.library.familyPlan(family));
 
   const handlers: Handlers = {
     'app.info': () => ({

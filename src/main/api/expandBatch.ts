@@ -1,0 +1,38 @@
+import type { RunPlanRequest } from '../../shared/api';
+import type { MethodName } from '../../shared/domain';
+import type { CreateRunRequest } from './Workbench';
+
+/** A batch of runs as the composer, `runs.plan`/`runs.create` and `runs batch` describe it. */
+export type BatchRequest = RunPlanRequest & { name?: string };
+
+/**
+ * The runs of a batch: models × methods, plus every role of each family × the methods that fit the role, each
+ * × datasets (× URIAL prompt languages). A model planned twice with one method (as a model and as a family
+ * member) is one run. Method settings go only to the method they belong to, so a chat system prompt never
+ * lands in a zero-shot run's recorded config.
+ */
+export function expandBatch(req: BatchRequest, familyPlan: (family: string) => { model: string; methods: readonly MethodName[] }[]): CreateRunRequest[] {
+  if (req.models.length === 0 && !req.families?.length) throw new Error('Choose at least one model or family.');
+  if (req.models.length > 0 && req.methods.length === 0) throw new Error('Choose at least one method for the models.');
+  const pairs = [...req.models.map((model) => ({ model, methods: req.methods })), ...(req.families ?? []).flatMap(familyPlan)];
+  const modelMethods = new Map<string, { model: string; method: MethodName }>();
+  for (const { model, methods } of pairs) for (const method of methods) modelMethods.set(`${model}\u0000${method}`, { model, method });
+  return [...modelMethods.values()].flatMap(({ model, method }) =>
+    req.datasets.flatMap((dataset) =>
+      (method === 'urial' && req.promptLangs?.length ? req.promptLangs : [undefined]).map((promptLang) => ({
+        model,
+        method,
+        dataset,
+        promptLang,
+        promptFile: method === 'urial' ? req.promptFile : undefined,
+        systemPrompt: method === 'chat' ? req.systemPrompt : undefined,
+        chatTemplate: method === 'chat' ? req.chatTemplate : undefined,
+        template: method === 'custom' ? req.template : undefined,
+        subset: req.subset,
+        sampler: req.sampler,
+        backend: req.backend,
+        name: req.name,
+      })),
+    ),
+  );
+}
