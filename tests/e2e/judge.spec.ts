@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api';
-import { ASPECTS } from '../../src/shared/judging';
+import { ALL_ASPECTS, ASPECTS } from '../../src/shared/judging';
 import { cli } from '../support/cli';
+import { errorBody, startOpenAiLoopbackServer } from '../support/openaiLoopbackServer';
 import { JUST_EVAL_EN, REPO, STORIES_CHATML } from '../support/paths';
 import { startServe, stopServe, type Served } from './serveFixture';
 
@@ -242,4 +243,34 @@ test('empty states, rubric edits as new versions, and a judge run paused and res
   await jrun.getByTestId('judge-run-start').click();
   await expect(jrun).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
   await expect(jrun.getByTestId('judge-run-counts')).toHaveText(`${ITEMS * 4}/${ITEMS * 4} (100%)`);
+});
+
+test('a judge server that was down: its calls show as without a reply, and Retry makes exactly those again', async ({ page, served }) => {
+  test.setTimeout(180_000);
+  // An OpenAI-compatible judge on loopback, answering a valid verdict by default; the first two calls meet a 500.
+  const verdict = JSON.stringify(Object.fromEntries(ALL_ASPECTS.map((a) => [a, { rationale: `${a} is fine`, score: 4 }])));
+  const judgeServer = await startOpenAiLoopbackServer({ defaultText: () => verdict });
+  const CHAT = '/v1/chat/completions';
+  try {
+    judgeServer.script(CHAT, ...[0, 1].map(() => ({ status: 500, json: errorBody('overloaded') })));
+    const judge = await call(page, served, 'judges.add', { kind: 'openai', baseUrl: judgeServer.baseUrl, model: 'flaky-judge', maxRetries: 0, concurrency: 1 });
+    await call(page, served, 'judgeRuns.create', { runIds: [served.runId], judgeId: judge.id, start: true });
+
+    await page.goto(`${served.url}#/judges?tab=runs`);
+    const jrun = page.getByTestId('judge-run-row');
+    await expect(jrun).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(jrun.getByTestId('judge-run-na')).toHaveText('2 N/A');
+    await expect(jrun.getByTestId('judge-run-unanswered')).toHaveText('(2 without a reply)');
+    await page.screenshot({ path: join(SHOTS, 'judge-run-retry.png') });
+
+    await jrun.getByTestId('judge-run-retry').click();
+    await expect(jrun.getByTestId('judge-run-unanswered')).toHaveCount(0, { timeout: 60_000 });
+    await expect(jrun).toHaveAttribute('data-status', 'done');
+    await expect(jrun.getByTestId('judge-run-na')).toHaveText('0 N/A');
+    await expect(jrun.getByTestId('judge-run-retry')).toHaveCount(0);
+    // Only the two calls without a reply were made again.
+    expect(judgeServer.requestsTo(CHAT)).toHaveLength(ITEMS + 2);
+  } finally {
+    await judgeServer.close();
+  }
 });
