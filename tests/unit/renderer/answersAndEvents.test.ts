@@ -6,12 +6,12 @@ import type { ApiEvents, DownloadInfo, JudgeRunInfo, RunInfo } from '../../../sr
 // one decides in which order answers and events arrive.
 const fake = vi.hoisted(() => {
   const listeners = new Map<string, (payload: unknown) => void>();
-  const answers = new Map<string, () => Promise<unknown>>();
+  const answers = new Map<string, (params: any) => Promise<unknown>>();
   return {
     listeners,
     answers,
     api: {
-      call: (method: string) => answers.get(method)?.() ?? Promise.resolve([]),
+      call: (method: string, params: unknown) => answers.get(method)?.(params) ?? Promise.resolve([]),
       on: (event: string, listener: (payload: unknown) => void) => {
         listeners.set(event, listener);
         return () => listeners.delete(event);
@@ -122,6 +122,26 @@ describe('RunsState and JudgesState: an answer older than a change pushed meanwh
     });
     await state.act(7, 'start');
     expect(state.byId(7)?.status).toBe('done');
+  });
+
+  it('runs created and finished before runs.create has answered show as done', async () => {
+    const state = new RunsState();
+    const stored = new Map<number, RunInfo>();
+    fake.answers.set('runs.list', async () => [...stored.values()]);
+    state.init();
+    await settle();
+    fake.answers.set('runs.get', async ({ runId }: { runId: number }) => stored.get(runId));
+    const created = await state.fromAnswer(async () => {
+      const answered = [8, 9].map((id) => ({ id, status: 'pending' }) as RunInfo);
+      for (const r of answered) {
+        stored.set(r.id, { ...r, status: 'done' });
+        emit('runs.changed', { runId: r.id, status: 'done' });
+      }
+      await settle();
+      return answered;
+    });
+    expect(created.map((r) => r.status)).toEqual(['pending', 'pending']);
+    expect([8, 9].map((id) => state.byId(id)?.status)).toEqual(['done', 'done']);
   });
 
   it('a judge run answered from the cache (done at once) does not stay "running"', async () => {

@@ -15,7 +15,7 @@ export class RunsState {
   #runs = $state.raw<RunInfo[]>([]);
   #loaded = $state(false);
   #listError = $state<string | null>(null);
-  /** Counts 'runs.changed' events (see #onRun). */
+  /** Counts 'runs.changed' events (see fromAnswer). */
   #changes = 0;
   #unsubscribe: (() => void)[] = [];
   /** Last action error per run, shown on its row. */
@@ -64,8 +64,20 @@ export class RunsState {
     }
   }
 
-  /** Puts runs returned by an action or `runs.create` into the list. */
-  upsert(...updated: RunInfo[]): void {
+  /**
+   * Puts the runs an action or `runs.create` answered with into the list. The answer travels apart from the
+   * events and can be older than a change pushed meanwhile (a tiny run may be done before its `runs.create`
+   * answer arrives), so when a change arrived during the call those runs are read again.
+   */
+  async fromAnswer(call: () => Promise<RunInfo[]>): Promise<RunInfo[]> {
+    const changes = this.#changes;
+    const answered = await call();
+    this.#upsert(...answered);
+    if (this.#changes !== changes) await Promise.all(answered.map((r) => this.#refreshOne(r.id)));
+    return answered;
+  }
+
+  #upsert(...updated: RunInfo[]): void {
     const byId = new Map(this.#runs.map((r) => [r.id, r]));
     for (const r of updated) byId.set(r.id, r);
     this.#runs = sortRuns([...byId.values()]);
@@ -85,13 +97,9 @@ export class RunsState {
   async #onRun(runId: number, call: () => Promise<RunInfo>): Promise<RunInfo | null> {
     this.busy.add(runId);
     this.actionErrors.delete(runId);
-    const changes = this.#changes;
     try {
-      const run = await call();
-      this.upsert(run);
-      // The answer travels apart from the events and can be older than a change pushed meanwhile: read again.
-      if (this.#changes !== changes) await this.#refreshOne(run.id);
-      return run;
+      const [run] = await this.fromAnswer(async () => [await call()]);
+      return run!;
     } catch (err) {
       this.actionErrors.set(runId, errorText(err));
       return null;
@@ -114,7 +122,7 @@ export class RunsState {
 
   async #refreshOne(runId: number): Promise<void> {
     try {
-      this.upsert(await api.call('runs.get', { runId }));
+      this.#upsert(await api.call('runs.get', { runId }));
     } catch {
       // Removed, or not readable: the full list is the truth.
       await this.refresh();
