@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, LabelInfo, SuggestionDecision } from '../../shared/api';
+import type { AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, LabelInfo, SuggestionDecision } from '../../shared/annotations';
 import { seededShuffle } from '../../shared/random';
 import { nowIso } from './time';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DownloadInfo, DownloadStatus } from '../../shared/api';
+import type { DownloadInfo, DownloadStatus } from '../../shared/models';
 import { nowIso } from './time';
 
 interface DownloadRow {

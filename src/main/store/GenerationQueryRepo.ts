@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { toGeneration, type GenerationRow as GenerationTableRow } from './GenerationRepo';
-import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/api';
+import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/generations';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
 import { SCORES } from '../../shared/judging';
 

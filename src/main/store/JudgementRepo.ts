@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { GenerationJudgements } from '../../shared/api';
+import type { GenerationJudgements } from '../../shared/judgeRuns';
 import type { Lang } from '../../shared/domain';
 import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall, type StoredCall } from '../../shared/judgeCalls';
 import { ALL_ASPECTS, type Aspect, type JudgeCallRecord, type JudgementRecord, type Score } from '../../shared/judging';

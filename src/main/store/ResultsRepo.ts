@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ResultsFilter, ResultsGroupKey } from '../../shared/api';
+import type { ResultsFilter, ResultsGroupKey } from '../../shared/results';
 import type { Aspect } from '../../shared/judging';
 
 /**

@@ -1,4 +1,4 @@
-import type { AspectCell, ResultsGroupKey } from '../../../shared/api';
+import type { AspectCell, ResultsGroupKey } from '../../../shared/results';
 import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
 import { bootstrapMeanCI, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
 import { fnv1a } from './fnv1a';

@@ -1,4 +1,4 @@
-import type { JudgeRunProgress } from '../../../shared/api';
+import type { JudgeRunProgress } from '../../../shared/judgeRuns';
 import type { RunStatus } from '../../../shared/domain';
 import { judgeCallKey } from '../../../shared/judgeCalls';
 import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';

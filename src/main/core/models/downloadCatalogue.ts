@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { CatalogueModel } from '../../../shared/api';
+import type { CatalogueModel } from '../../../shared/models';
 
 const entry = z
   .object({

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DownloadInfo, DownloadStatus } from '../../../shared/api';
+import type { DownloadInfo, DownloadStatus } from '../../../shared/models';
 import { getLlamaRuntime } from '../inference';
 import { prepareModelFileTransfer, type ModelFileTransfer } from '../inference/llama/downloadModelFile';
 import { assertDiskSpace, probeFreeSpace, type FreeSpaceProbe } from './downloadDiskSpace';

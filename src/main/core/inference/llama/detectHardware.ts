@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { HardwareInfo } from '../../../../shared/api';
+import type { HardwareInfo } from '../../../../shared/models';
 import { getLlamaRuntime } from './getLlamaRuntime';
 
 /**

@@ -1,0 +1,29 @@
+/** The workbench itself: what the app is and its settings, first-run state. */
+import type { DatasetInfo } from './datasets';
+import type { Lang, MethodName } from './domain';
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  transport: 'ipc' | 'http';
+  /** Methods, URIAL prompt languages shipped, etc.: what the run composer may offer. */
+  methods: MethodName[];
+  urialPromptLangs: Lang[];
+  /** Whether `app.pickFile` can open a native file dialog (desktop app only). */
+  canPickFiles: boolean;
+}
+
+export interface AppSettings {
+  /** Where downloaded models are saved. */
+  downloadDir: string;
+}
+
+export interface FirstRunInfo {
+  /** True until the user has a model or dismisses the welcome screen. */
+  showWelcome: boolean;
+  /** The built-in EN/FR/ES sample, imported once into an empty store. */
+  sampleDatasets: DatasetInfo[];
+  modelCount: number;
+}
+
+export type FileKind = 'model' | 'dataset';

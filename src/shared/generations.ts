@@ -1,0 +1,64 @@
+/** Reading generations: the selection shared by the reader and Results, rows and details. */
+import type { FinishReason, Generation, Lang } from './domain';
+import type { Aspect } from './judging';
+
+/** Which generations: the selection shared by the reader and the Results view (same meaning, same URL keys). */
+export interface SelectionFilter {
+  runIds?: number[];
+  modelIds?: number[];
+  methods?: string[];
+  langs?: Lang[];
+  /** "regular" or "safety" for Just-Eval. */
+  category?: string;
+  taskType?: string;
+  /** Item difficulty (Just-Eval field). */
+  difficulty?: string;
+}
+
+/** The filters of the generations reader; every field also lives in the URL hash. */
+export interface GenerationFilter extends SelectionFilter {
+  finishReasons?: FinishReason[];
+  /** Generations whose judgement on `aspect` (mean over repeats, any judge unless `judge` is set) is within [min, max]; `na`: only N/A ones. */
+  score?: ScoreFilter;
+  /** Full-text search (SQLite FTS5) over instruction and output. */
+  search?: string;
+}
+
+export interface ScoreFilter {
+  aspect: Aspect;
+  min?: number;
+  max?: number;
+  na?: boolean;
+  judge?: string;
+}
+
+export interface GenerationRow {
+  id: number;
+  runId: number;
+  itemId: string;
+  lang: Lang;
+  method: string;
+  modelName: string | null;
+  instruction: string;
+  /** The cleaned output, cut to a preview length. */
+  outputPreview: string;
+  finishReason: FinishReason;
+  outputTokens: number;
+}
+
+/** A stored generation with the context the reader shows next to it. */
+export type GenerationDetail = Omit<Generation, 'createdAt'> & {
+  runName: string;
+  lang: Lang;
+  method: string;
+  modelName: string | null;
+  instruction: string;
+  category: string | null;
+  taskTypes: string[] | null;
+};
+
+/** One column of the side-by-side view: the same item id in another run (method, model or language). */
+export type SideBySideColumn = Pick<
+  GenerationDetail,
+  'id' | 'runId' | 'runName' | 'itemId' | 'lang' | 'method' | 'modelName' | 'instruction' | 'output' | 'finishReason' | 'outputTokens'
+>;

@@ -1,0 +1,64 @@
+/** Generation runs: what the composer plans and the queue shows. */
+import type { BackendConfig, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  kind: 'generate' | 'imported';
+  status: RunStatus;
+  error: string | null;
+  total: number;
+  done: number;
+  failed: number;
+  modelId: number | null;
+  modelName: string | null;
+  datasetId: number;
+  datasetName: string;
+  lang: Lang;
+  method: string;
+  promptLang: Lang | null;
+  config: RunConfig | null;
+  /** How the prompt was made (prompt file + sha256…) and the environment (library versions…). */
+  provenance: Record<string, string>;
+  environment: Record<string, string>;
+  createdAt: string;
+  progress: RunProgress | null;
+}
+
+/** Settings that belong to one prompting method; each reaches only the runs of its method. */
+export interface MethodSettings {
+  /** URIAL: a prompt file on the backend's machine, instead of the shipped one for the prompt language. */
+  promptFile?: string;
+  /** chat: system prompt, and a named template instead of the model's own. */
+  systemPrompt?: string;
+  chatTemplate?: string;
+  /** custom: a template containing {instruction}. */
+  template?: string;
+}
+
+export interface RunPlanRequest extends MethodSettings {
+  models: string[];
+  /**
+   * Families (id or name): every member with a role × the methods that fit its role (base → zero-shot and URIAL,
+   * SFT/DPO → chat), in addition to models × methods. Members without a role or with role "other" are left out.
+   */
+  families?: string[];
+  methods: MethodName[];
+  datasets: string[];
+  promptLangs?: Lang[];
+  subset?: Subset;
+  sampler?: Partial<SamplerConfig>;
+  backend?: Partial<BackendConfig>;
+}
+
+export interface RunPlan {
+  runs: { model: string; method: MethodName; dataset: string; promptLang: Lang | null; items: number }[];
+  totalItems: number;
+  /** Rough: items × max tokens at a speed measured on this machine, or null before any run. */
+  estimatedSeconds: number | null;
+  /** Runs that will not fit in memory (or are refused) on this machine, in plain words with the numbers. */
+  warnings: string[];
+}
+
+/** How a run was made, as one exportable JSON object (model sha256 + GGUF metadata, prompt hash, sampler…). */
+export type ReproducibilityRecord = Record<string, unknown>;
