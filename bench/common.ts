@@ -1,6 +1,6 @@
 /**
  * Shared helpers of the benchmarks: paths of the test assets (read from ../shared, never copied), a temporary
- * Workbench per benchmark, a bare node-llama-cpp runtime, timing of queue runs, and formatting.
+ * Services per benchmark, a bare node-llama-cpp runtime, timing of queue runs, and formatting.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import type { Item, RunStatus } from '../src/shared/domain';
-import { Workbench, type CreateRunRequest } from '../src/main/api/Workbench';
+import { createServices, type Services } from '../src/main/services/createServices';
+import type { CreateRunRequest } from '../src/main/services/runs/expandBatch';
 import { selectSubset } from '../src/main/core/datasets';
 import type { GenerationRecord } from '../src/main/store/GenerationRepo';
 
@@ -53,17 +54,17 @@ export interface BenchResult {
   problems: string[];
 }
 
-/** A Workbench on a fresh temp data dir, with stories260K and Just-Eval (en) added; removed afterwards. */
+/** A Services on a fresh temp data dir, with stories260K and Just-Eval (en) added; removed afterwards. */
 export async function withBenchWorkbench<T>(
   label: string,
-  fn: (ctx: { workbench: Workbench; modelId: number; datasetId: number }) => Promise<T>,
+  fn: (ctx: { workbench: Services; modelId: number; datasetId: number }) => Promise<T>,
   options: { detectOnGenerate?: boolean } = {},
 ): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), `align-bench-${label}-`));
-  const workbench = new Workbench({ dataDir, resourcesDir: RESOURCES_DIR, urialOfficialDir: URIAL_DIR, ...options });
+  const workbench = createServices({ dataDir, resourcesDir: RESOURCES_DIR, urialOfficialDir: URIAL_DIR, ...options });
   try {
-    const model = await workbench.addModel(MODEL_PATH);
-    const dataset = await workbench.importDataset(DATASET_PATH, { lang: 'en', name: 'just-eval-en' });
+    const model = await workbench.library.addHashed(MODEL_PATH);
+    const dataset = await workbench.datasets.import(DATASET_PATH, { lang: 'en', name: 'just-eval-en' });
     return await fn({ workbench, modelId: model.id, datasetId: dataset.id });
   } finally {
     await workbench.close();
@@ -72,7 +73,7 @@ export async function withBenchWorkbench<T>(
 }
 
 /** The items a `{limit: n}` run selects, exactly as createRun selects them. */
-export function firstItems(workbench: Workbench, datasetId: number, n: number): Item[] {
+export function firstItems(workbench: Services, datasetId: number, n: number): Item[] {
   return selectSubset(workbench.store.datasets.items(datasetId), { limit: n }).items;
 }
 
@@ -92,7 +93,7 @@ export interface TimedRun {
 
 /** createRun + startRun, timed. Greedy sampling; backend on CPU with explicit threads. */
 export async function timedQueueRun(
-  workbench: Workbench,
+  workbench: Services,
   request: Omit<CreateRunRequest, 'sampler' | 'backend'> & {
     maxTokens: number;
     threads: number;
@@ -101,14 +102,14 @@ export async function timedQueueRun(
   },
 ): Promise<TimedRun> {
   const { maxTokens, threads, parallel, contextSize, ...rest } = request;
-  const run = await workbench.createRun({
+  const run = await workbench.runs.create({
     ...rest,
     sampler: { maxTokens, temperature: 0 },
     backend: { threads, gpu: 'cpu', parallel, contextSize },
   });
   let setupMs = 0;
   const started = performance.now();
-  const status = await workbench.startRun(run.id, {
+  const status = await workbench.runs.execute(run.id, {
     onProgress: (p) => {
       if (setupMs !== 0 || p.status !== 'running' || p.done !== 1) return;
       // The first progress event fires synchronously right after the first generation is saved, so exactly one

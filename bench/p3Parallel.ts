@@ -2,7 +2,7 @@
  * P3: throughput of parallel sequences. The same URIAL run (so prefix priming and its copy to every sequence is
  * exercised) with the queue's `backend.parallel` = 4 against 1, same items, threads and context size per sequence.
  */
-import type { Workbench } from '../src/main/api/Workbench';
+import type { Services } from '../src/main/services/createServices';
 import { f, itemsPerMin, mean, say, timedQueueRun, verdict, withBenchWorkbench, type BenchOptions, type BenchResult, type TimedRun } from './common';
 
 const TARGET = 1.5;
@@ -72,7 +72,7 @@ export async function runP3(options: BenchOptions): Promise<BenchResult> {
 }
 
 /** Both arms must produce all N generations, none failed: a faster arm that silently drops items is not faster. */
-function check(workbench: Workbench, r: TimedRun, n: number, label: string): string[] {
+function check(workbench: Services, r: TimedRun, n: number, label: string): string[] {
   const problems: string[] = [];
   if (r.status !== 'done') problems.push(`${label}: run ended "${r.status}" ${workbench.store.runs.get(r.runId)?.error ?? ''}`);
   if (r.generations.length !== n) problems.push(`${label}: ${r.generations.length}/${n} generations stored`);

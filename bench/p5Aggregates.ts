@@ -14,7 +14,7 @@ import type { Item } from '../src/shared/domain';
 import { ALL_ASPECTS, type Aspect } from '../src/shared/judging';
 import { mulberry32 } from '../src/shared/random';
 import { aspectCells, type ScoreLevelRow } from '../src/main/core/analysis';
-import { resultsAspects } from '../src/main/api/results';
+import { resultsAspects } from '../src/main/services/results/results';
 import { BUILTIN_RUBRICS, ASPECTS_RUBRIC_VERSION } from '../src/main/core/judge/rubrics';
 import { openStore, type Store } from '../src/main/store/openStore';
 import { f, median, say, verdict, type BenchOptions, type BenchResult } from './common';

@@ -1,18 +1,18 @@
 /**
  * The Electron shell: one window, locked down, and nothing else. Everything the app does runs in
- * Electron-free code under core/, store/ and api/ (see DESIGN §4), so it is testable in plain Node.
+ * Electron-free code under core/, store/, services/ and api/ (see the README's layout), so it is testable in plain Node.
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
-import { Workbench } from './api/Workbench';
+import { createServices, type Services } from './services/createServices';
 import { RESOURCES_DIR, urialOfficialDir } from './paths';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
 
 let mainWindow: BrowserWindow | null = null;
-let backend: { workbench: Workbench; api: Api } | null = null;
+let backend: { services: Services; api: Api } | null = null;
 
 function createWindow(): BrowserWindow {
   const stateFile = join(app.getPath('userData'), 'window-state.json');
@@ -76,12 +76,23 @@ void app.whenReady().then(() => {
   // is the checkout's resources/; packaged, resources ship as extra resources.
   const dataDir = app.getPath('userData');
   console.info(`Align Workbench data folder: ${dataDir}`);
-  let workbench: Workbench;
+  let services: Services;
   try {
-    workbench = new Workbench({
+    services = createServices({
       dataDir,
       resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
+      // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
+      secrets: {
+        encrypt: (text) => {
+          // On Linux without a keyring, Electron falls back to a hard-coded password ("basic_text"): not encryption.
+          const weak = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
+          if (!safeStorage.isEncryptionAvailable() || weak)
+            throw new Error('The OS keychain is not available, so the API key cannot be stored encrypted. Put the key in an environment variable and give its name instead.');
+          return safeStorage.encryptString(text).toString('base64');
+        },
+        decrypt: (blob) => safeStorage.decryptString(Buffer.from(blob, 'base64')),
+      },
     });
   } catch (err) {
     // Without its store the app can do nothing: say why (e.g. the Electron build of better-sqlite3 is
@@ -90,19 +101,8 @@ void app.whenReady().then(() => {
     app.exit(1);
     return;
   }
-  const api = createApi(workbench, {
+  const api = createApi(services, {
     transport: 'ipc',
-    // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
-    secrets: {
-      encrypt: (text) => {
-        // On Linux without a keyring, Electron falls back to a hard-coded password ("basic_text"): not encryption.
-        const weak = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
-        if (!safeStorage.isEncryptionAvailable() || weak)
-          throw new Error('The OS keychain is not available, so the API key cannot be stored encrypted. Put the key in an environment variable and give its name instead.');
-        return safeStorage.encryptString(text).toString('base64');
-      },
-      decrypt: (blob) => safeStorage.decryptString(Buffer.from(blob, 'base64')),
-    },
     pickFile: async (kind) => {
       const filters =
         kind === 'model'
@@ -113,7 +113,7 @@ void app.whenReady().then(() => {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
   });
-  backend = { workbench, api };
+  backend = { services, api };
 
   mainWindow = openWindow(api);
   app.on('activate', () => {
@@ -130,11 +130,10 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   if (shutdown === 'stopping') return;
   shutdown = 'stopping';
-  const { api, workbench } = backend;
+  const { services } = backend;
   void (async () => {
     try {
-      await api.shutdown();
-      await workbench.close();
+      await services.close();
     } catch (err) {
       console.error('Align Workbench: error while shutting down:', err);
     } finally {

@@ -30,8 +30,13 @@ export interface ApiContract {
   /** Desktop only: a native file dialog; `path` is null when the user cancels. */
   'app.pickFile': [{ kind: FileKind }, { path: string | null }];
   'models.list': [Record<string, never>, ModelEntry[]];
-  /** Checks the GGUF and adds it at once; its sha256 follows in the background ('models.sha' events). */
-  'models.add': [{ path: string }, ModelEntry];
+  /**
+   * Checks the GGUF and adds it at once; its sha256 follows in the background ('models.sha' events), or is in the
+   * answer with `wait` (scripts that print it).
+   */
+  'models.add': [{ path: string; wait?: boolean }, ModelEntry];
+  /** A model by id, or by path (added when new, its sha256 awaited). */
+  'models.resolve': [{ ref: string }, ModelEntry];
   /**
    * Adds a model served by an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, OpenAI) after checking
    * that it answers and serves that name. `endpoint`: completions for base models (zero-shot, URIAL), chat
@@ -42,7 +47,7 @@ export interface ApiContract {
     ModelEntry,
   ];
   /** Adds every *.gguf under a folder (recursive); files that fail are listed with the reason. */
-  'models.scan': [{ folder: string }, ModelScanResult];
+  'models.scan': [{ folder: string; wait?: boolean }, ModelScanResult];
   /** Removes a library entry (never the file); refused while runs or judges use the model. */
   'models.remove': [{ modelId: number }, { removed: number }];
   /** Points a missing model at its new location; the file must have the same sha256. */
@@ -64,6 +69,10 @@ export interface ApiContract {
     DatasetInfo,
   ];
   'datasets.link': [{ datasetIds: number[] }, DatasetInfo[]];
+  /** Item ids from a list file on the backend's machine: a JSON array, {key: [...]} with `file#key`, or one per line. */
+  'datasets.readIdList': [{ source: string }, { ids: string[] }];
+  /** Imports whichever languages of the built-in EN/FR/ES sample are missing (linked as parallel items). */
+  'datasets.ensureSamples': [Record<string, never>, DatasetInfo[]];
   'runs.list': [Record<string, never>, RunInfo[]];
   'runs.get': [{ runId: number }, RunInfo];
   'runs.plan': [RunPlanRequest, RunPlan];
@@ -74,6 +83,10 @@ export interface ApiContract {
   'runs.cancel': [{ runId: number }, RunInfo];
   /** Re-queues a run: missing items and failed ("error") items are generated again. */
   'runs.retry': [{ runId: number }, RunInfo];
+  /** Outputs made elsewhere (Just-Eval output format: id, instruction, output, generator…) as a run of imported generations. */
+  'generations.import': [{ path: string; lang: Lang; name?: string }, RunInfo];
+  /** A run's generations with how each was made (field names are a contract with outside scripts). */
+  'generations.export': [{ runId: number; format: 'jsonl' | 'csv' }, { text: string }];
   'generations.query': [{ filter: GenerationFilter; offset: number; limit: number }, { rows: GenerationRow[]; total: number }];
   'generations.get': [{ id: number }, GenerationDetail];
   /** The same item across runs: of the given runs (or all runs) on this item id in the parallel group. */
@@ -99,6 +112,8 @@ export interface ApiContract {
     { runIds: number[]; annotators: string[]; overlap: number; seed: number },
     { generations: number; overlapItems: number; perAnnotator: Record<string, number> },
   ];
+  /** A run's current annotations, one row per generation × annotator. */
+  'annotations.export': [{ runId: number; format: 'jsonl' | 'csv' }, { text: string }];
   'annotations.agreement': [{ runIds?: number[]; annotators?: string[] }, AgreementReport];
   /**
    * Critical-error rates per model × method × language × label with bootstrap 95% CIs, from the detectors or
@@ -114,6 +129,7 @@ export interface ApiContract {
   'rubrics.save': [{ from: string; name?: string; prompts: Record<Lang, RubricPrompt> }, RubricInfo];
   'judgeRuns.list': [Record<string, never>, JudgeRunInfo[]];
   'judgeRuns.create': [JudgeRunCreateRequest, JudgeRunInfo];
+  'judgeRuns.get': [{ judgeRunId: number }, JudgeRunInfo];
   'judgeRuns.start': [{ judgeRunId: number }, JudgeRunInfo];
   'judgeRuns.pause': [{ judgeRunId: number }, JudgeRunInfo];
   'judgeRuns.cancel': [{ judgeRunId: number }, JudgeRunInfo];
@@ -130,6 +146,10 @@ export interface ApiContract {
   ];
   /** The aggregate table as text, ready for a paper. */
   'results.table': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[]; format: TableFormat }, { text: string; filename: string }];
+  /** DPO preference pairs (TRL DPOTrainer JSONL: prompt, chosen, rejected + metadata) and their count. */
+  'results.dpoPairs': [{ filter: ResultsFilter }, { text: string; count: number }];
+  /** Runs the critical-error detectors on a run's generations (those without current results, or `all`). */
+  'detection.run': [{ runId: number; all?: boolean }, { generations: number; findings: number; byLabel: Record<string, number> }];
   'runs.reproducibility': [{ runId: number }, ReproducibilityRecord];
   /** Creates a new run with exactly the settings of an existing one. */
   'runs.rerun': [{ runId: number; start?: boolean }, RunInfo];
@@ -141,7 +161,7 @@ export interface ApiContract {
   'catalogue.list': [Record<string, never>, CatalogueModel[]];
   'downloads.list': [Record<string, never>, DownloadInfo[]];
   /** Resolves the URI, checks the disk space, then transfers in the background (progress: 'download.progress'). */
-  'downloads.start': [{ uri: string; catalogueId?: string }, DownloadInfo];
+  'downloads.start': [{ uri: string; catalogueId?: string; dir?: string }, DownloadInfo];
   'downloads.pause': [{ downloadId: number }, DownloadInfo];
   /** Continues a paused or failed download from the bytes already on disk (also after a restart). */
   'downloads.resume': [{ downloadId: number }, DownloadInfo];

@@ -68,6 +68,7 @@ const plan = z
     subset: subset.optional(),
     sampler: sampler.optional(),
     backend: backend.optional(),
+    name: z.string().trim().min(1).max(500).optional(),
   })
   .strict();
 
@@ -122,13 +123,16 @@ const runIds = z.array(id).max(1000);
 const baseUrl = z.url({ protocol: /^https?$/ }).max(2000);
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(200);
 
+const exportFormat = z.enum(['jsonl', 'csv']);
+
 const importFields = { idField: field, instructionField: field, delimiter: z.string().min(1).max(4).optional() };
 
 export const apiRequestSchemas = {
   'app.info': empty,
   'app.pickFile': z.object({ kind: z.enum(['model', 'dataset']) }).strict(),
   'models.list': empty,
-  'models.add': z.object({ path }).strict(),
+  'models.add': z.object({ path, wait: z.boolean().optional() }).strict(),
+  'models.resolve': z.object({ ref }).strict(),
   'models.addRemote': z
     .object({
       baseUrl,
@@ -138,7 +142,7 @@ export const apiRequestSchemas = {
       name: z.string().trim().min(1).max(200).optional(),
     })
     .strict(),
-  'models.scan': z.object({ folder: path }).strict(),
+  'models.scan': z.object({ folder: path, wait: z.boolean().optional() }).strict(),
   'models.remove': z.object({ modelId: id }).strict(),
   'models.locate': z.object({ modelId: id, path }).strict(),
   'models.setFamily': z.object({ modelId: id, familyId: id.nullable(), role: z.enum(MODEL_ROLES).optional() }).strict(),
@@ -161,6 +165,8 @@ export const apiRequestSchemas = {
     .object({ path, lang, name: z.string().min(1).max(200).optional(), parallelWith: ref.optional(), ...importFields })
     .strict(),
   'datasets.link': z.object({ datasetIds: z.array(id).min(2).max(20) }).strict(),
+  'datasets.readIdList': z.object({ source: path }).strict(),
+  'datasets.ensureSamples': empty,
   'runs.list': empty,
   'runs.get': z.object({ runId: id }).strict(),
   'runs.plan': plan,
@@ -169,6 +175,8 @@ export const apiRequestSchemas = {
   'runs.pause': z.object({ runId: id }).strict(),
   'runs.cancel': z.object({ runId: id }).strict(),
   'runs.retry': z.object({ runId: id }).strict(),
+  'generations.import': z.object({ path, lang, name: z.string().trim().min(1).max(200).optional() }).strict(),
+  'generations.export': z.object({ runId: id, format: exportFormat }).strict(),
   'generations.query': z
     .object({ filter, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(1000) })
     .strict(),
@@ -199,6 +207,7 @@ export const apiRequestSchemas = {
   'annotations.assign': z
     .object({ runIds: runIds.min(1), annotators: z.array(annotator).min(1).max(50), overlap: z.number().min(0).max(1), seed: z.number().int() })
     .strict(),
+  'annotations.export': z.object({ runId: id, format: exportFormat }).strict(),
   'annotations.agreement': z.object({ runIds: runIds.optional(), annotators: z.array(annotator).max(50).optional() }).strict(),
   'annotations.rates': z.object({ runIds: runIds.optional(), source: z.enum(['human', 'detector']), annotator: annotator.optional() }).strict(),
   'judges.list': empty,
@@ -239,6 +248,7 @@ export const apiRequestSchemas = {
       start: z.boolean().optional(),
     })
     .strict(),
+  'judgeRuns.get': judgeRunId,
   'judgeRuns.start': judgeRunId,
   'judgeRuns.pause': judgeRunId,
   'judgeRuns.cancel': judgeRunId,
@@ -256,6 +266,8 @@ export const apiRequestSchemas = {
     })
     .strict(),
   'results.table': z.object({ filter: resultsFilter, groupBy, format: z.enum(['csv', 'md', 'latex']) }).strict(),
+  'results.dpoPairs': z.object({ filter: resultsFilter }).strict(),
+  'detection.run': z.object({ runId: id, all: z.boolean().optional() }).strict(),
   'runs.reproducibility': z.object({ runId: id }).strict(),
   'runs.rerun': z.object({ runId: id, start: z.boolean().optional() }).strict(),
   'app.firstRun': empty,
@@ -272,6 +284,7 @@ export const apiRequestSchemas = {
         .max(4096)
         .regex(/^(hf:|https?:\/\/)/, 'an hf:<user>/<repo>/<file.gguf> URI or an http(s) URL'),
       catalogueId: z.string().min(1).max(200).optional(),
+      dir: path.optional(),
     })
     .strict(),
   'downloads.pause': downloadId,

@@ -5,7 +5,7 @@ import type { Lang, MethodName } from './domain';
 export interface AppInfo {
   version: string;
   dataDir: string;
-  transport: 'ipc' | 'http';
+  transport: 'ipc' | 'http' | 'cli';
   /** Methods, URIAL prompt languages shipped, etc.: what the run composer may offer. */
   methods: MethodName[];
   urialPromptLangs: Lang[];

@@ -10,6 +10,8 @@ export interface RunInfo {
   total: number;
   done: number;
   failed: number;
+  /** Stored generations per finish reason (eos, stop, max-tokens, loop, error…). */
+  finishReasons: Record<string, number>;
   modelId: number | null;
   modelName: string | null;
   datasetId: number;
@@ -49,6 +51,8 @@ export interface RunPlanRequest extends MethodSettings {
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;
+  /** Run name (default: model · method · dataset); the same name for every run of the plan. */
+  name?: string;
 }
 
 export interface RunPlan {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, RunInfo } from '../../src/shared/api';
 import { createApi, type Api } from '../../src/main/api/createApi';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { REPO, STORIES, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 
 describe('the API over a real store and model', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-api-'));
-  let workbench: Workbench;
+  let workbench: Services;
   let api: Api;
   const events: { event: ApiEvent; payload: ApiEvents[ApiEvent] }[] = [];
 
@@ -29,7 +29,7 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
     events.filter((e) => e.event === 'runs.changed' && (e.payload as ApiEvents['runs.changed']).runId === runId).map((e) => (e.payload as ApiEvents['runs.changed']).status);
 
   beforeAll(() => {
-    workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
+    workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
     api = createApi(workbench, { transport: 'http' });
     api.subscribe((event, payload) => events.push({ event, payload }));
   });
@@ -103,7 +103,7 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
     const chat = runs.find((r) => r.method === 'chat')!;
     expect(custom.config?.method).toEqual({ method: 'custom', template: 'Question: {instruction}\nAnswer:' });
     expect(chat.config?.method).toEqual({ method: 'chat', systemPrompt: 'Be brief.' });
-    const first = (runId: number) => workbench.exportGenerations(runId)[0]!;
+    const first = (runId: number) => workbench.generations.rows(runId)[0]!;
     expect(first(custom.id).prompt).toBe('Question: What are three common types of renewable energy?\nAnswer:');
     expect(first(chat.id).prompt).toContain('<|im_start|>system\nBe brief.');
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DownloadInfo } from '../../src/shared/api';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { readModelCatalogue } from '../../src/main/core/models/downloadCatalogue';
 import { DownloadManager } from '../../src/main/core/models/downloadManager';
 import { RESOURCES_DIR } from '../../src/main/paths';
@@ -25,7 +25,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let server: LoopbackFileServer;
 let dataDir: string;
-let workbench: Workbench;
+let workbench: Services;
 
 beforeAll(async () => {
   server = await startLoopbackFileServer({
@@ -42,11 +42,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function open(freeSpace?: (dir: string) => Promise<number>, onProgress?: (d: DownloadInfo) => void) {
-  workbench ??= new Workbench({ dataDir, resourcesDir: RESOURCES_DIR });
+  workbench ??= createServices({ dataDir, resourcesDir: RESOURCES_DIR });
   return new DownloadManager({
     store: workbench.store.downloads,
     downloadDir: () => join(dataDir, 'models'),
-    addModel: (path) => workbench.addModel(path),
+    addModel: (path) => workbench.library.addHashed(path),
     freeSpace,
     onProgress,
   });
@@ -117,7 +117,7 @@ describe('downloads from a loopback server', () => {
 
     // A new process: the store and the download manager are opened again.
     await workbench.close();
-    workbench = new Workbench({ dataDir, resourcesDir: RESOURCES_DIR });
+    workbench = createServices({ dataDir, resourcesDir: RESOURCES_DIR });
     manager = open();
     const after = manager.get(started.id);
     expect(after.status).toBe('paused');
@@ -186,7 +186,7 @@ describe('align models download (the CLI, headless on a GPU box)', () => {
     expect(nonsense.code).toBe(2);
     expect(nonsense.stderr).toMatch(/not an id of "models catalogue"/);
 
-    const store = new Workbench({ dataDir: cliDir, resourcesDir: RESOURCES_DIR });
+    const store = createServices({ dataDir: cliDir, resourcesDir: RESOURCES_DIR });
     try {
       expect(store.store.models.list().map((m) => [m.id, m.path])).toEqual([[Number(r.lastLine), join(cliDir, 'models', 'stories260K.gguf')]]);
       expect(store.store.downloads.list().map((d) => d.status)).toEqual(['failed', 'failed', 'done']);

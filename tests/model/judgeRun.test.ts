@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents, ApiMethod, ApiRequest, ApiResponse, JudgeRunInfo } from '../../src/shared/api';
 import { ALL_ASPECTS } from '../../src/shared/judging';
 import { createApi, type Api } from '../../src/main/api/createApi';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { chatReply, errorBody, startOpenAiLoopbackServer, type OpenAiLoopbackServer } from '../support/openaiLoopbackServer';
 import { REPO, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 
@@ -19,7 +19,7 @@ const verdict = (score: number) => JSON.stringify(Object.fromEntries(ALL_ASPECTS
  */
 describe('judge runs', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-judge-'));
-  let workbench: Workbench;
+  let workbench: Services;
   let api: Api;
   let server: OpenAiLoopbackServer;
   const progress: ApiEvents['judgeRun.progress'][] = [];
@@ -43,7 +43,7 @@ describe('judge runs', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     server = await startOpenAiLoopbackServer({ model: 'judge-model', defaultText: () => verdict(4) });
-    workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
+    workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
     api = createApi(workbench, { transport: 'http' });
     api.subscribe((event, payload) => event === 'judgeRun.progress' && progress.push(payload as ApiEvents['judgeRun.progress']));
     // Three French outputs made elsewhere: two regular items and one from the safety split.
@@ -58,7 +58,7 @@ describe('judge runs', { timeout: 120_000 }, () => {
         .map((o) => JSON.stringify(o))
         .join('\n'),
     );
-    runId = (await workbench.importGenerations(file, { lang: 'fr', name: 'fr-outputs' })).id;
+    runId = (await workbench.generations.import(file, { lang: 'fr', name: 'fr-outputs' })).id;
     process.env.ALIGN_TEST_JUDGE_KEY = 'sk-test-judge';
     judgeId = (await call('judges.add', { kind: 'openai', baseUrl: server.baseUrl, model: 'judge-model', apiKeyEnv: 'ALIGN_TEST_JUDGE_KEY', maxRetries: 1 })).id;
   });
@@ -134,7 +134,7 @@ describe('judge runs', { timeout: 120_000 }, () => {
     const failed = calls.find((c) => c.error?.includes('model crashed'))!;
     expect(failed.scores.every((s) => s.score === null)).toBe(true);
     expect(calls.filter((c) => c.error === null)).toHaveLength(1);
-    const exported = workbench.exportGenerations(runId).flatMap((row) => row.judgements).filter((j) => j.score === 5);
+    const exported = workbench.generations.rows(runId).flatMap((row) => row.judgements).filter((j) => j.score === 5);
     expect(exported).toEqual([]);
     expect(info.unanswered).toBe(1);
 
@@ -176,7 +176,8 @@ describe('judge runs', { timeout: 120_000 }, () => {
 
     // A stand-in for Electron's safeStorage: reversible, and not the plaintext.
     const secrets = { encrypt: (t: string) => Buffer.from([...t].reverse().join('')).toString('base64'), decrypt: (b: string) => [...Buffer.from(b, 'base64').toString()].reverse().join('') };
-    const desktop = createApi(workbench, { transport: 'ipc', secrets });
+    const desktopServices = createServices({ ...workbench.options, secrets });
+    const desktop = createApi(desktopServices, { transport: 'ipc' });
     const judge = await call('judges.add', { kind: 'openai', baseUrl: `${server.baseUrl}/v1/`, model: 'keyed', apiKey: 'sk-very-secret-1234' }, desktop);
     expect(judge).toMatchObject({ identity: `openai:${server.baseUrl}/v1#keyed`, apiKey: { source: 'encrypted' } });
     workbench.store.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -187,6 +188,7 @@ describe('judge runs', { timeout: 120_000 }, () => {
     // The HTTP transport has no keychain: the encrypted key cannot be read there, and says so.
     expect(await call('judges.test', { judgeId: judge.id })).toMatchObject({ ok: false, message: expect.stringMatching(/only the desktop app can read/) });
     await desktop.shutdown();
+    await desktopServices.close();
 
     const unset = await call('judges.add', { kind: 'openai', baseUrl: server.baseUrl, model: 'unset', apiKeyEnv: 'ALIGN_TEST_UNSET_KEY' });
     const run = await call('judgeRuns.create', { runIds: [runId], judgeId: unset.id, start: true });

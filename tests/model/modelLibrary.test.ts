@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents, ApiMethod, ApiRequest, ApiResponse, ShaProgress } from '../../src/shared/api';
 import { createApi, type Api } from '../../src/main/api/createApi';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { getLlamaRuntime, inspectGguf, LlamaBackend, ModelFileError } from '../../src/main/core/inference';
 import { cli } from '../support/cli';
 import { GREEDY, rawPrompt } from '../support/prompts';
@@ -89,7 +89,7 @@ describe('bad model files: what, where, what to do', () => {
 describe('the model library through the API (real store, real files)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aw-library-'));
   const files = join(dir, 'files');
-  let workbench: Workbench;
+  let workbench: Services;
   let api: Api;
   const shaEvents: ShaProgress[] = [];
 
@@ -109,7 +109,7 @@ describe('the model library through the API (real store, real files)', () => {
 
   beforeAll(() => {
     mkdirSync(files);
-    workbench = new Workbench({ dataDir: join(dir, 'data'), resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
+    workbench = createServices({ dataDir: join(dir, 'data'), resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
     api = createApi(workbench, { transport: 'http' });
     api.subscribe((event, payload) => {
       if (event === 'models.sha') shaEvents.push(payload as ApiEvents['models.sha']);
@@ -328,7 +328,7 @@ describe('the CLI: models scan, families, --gpu', () => {
     expect(batch.code, batch.stderr).toBe(0);
     const runIds = batch.stdout.trim().split('\n').map(Number);
     expect(runIds).toHaveLength(3);
-    const wb = new Workbench({ dataDir: join(dir, 'data'), resourcesDir: RESOURCES_DIR });
+    const wb = createServices({ dataDir: join(dir, 'data'), resourcesDir: RESOURCES_DIR });
     try {
       const planned = runIds.map((id) => wb.store.runs.get(id)!).map((r) => [r.modelId, r.config!.method.method, r.config!.method.systemPrompt ?? null]);
       expect(planned).toEqual([

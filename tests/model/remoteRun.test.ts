@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { itemSeed } from '../../src/main/core/runs/itemSeed';
 import { cliAsync } from '../support/cli';
 import { modelsReply, startOpenAiLoopbackServer, type OpenAiLoopbackServer } from '../support/openaiLoopbackServer';
@@ -44,8 +44,8 @@ describe('a run on an OpenAI-compatible server', { timeout: 180_000 }, () => {
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
 
     // The dataset in process (each CLI start costs seconds on a busy machine); the run itself goes through the CLI.
-    const setup = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
-    await setup.importDataset(join(REPO, 'resources', 'datasets', 'sample.en.jsonl'), { lang: 'en', name: 'sample' });
+    const setup = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+    await setup.datasets.import(join(REPO, 'resources', 'datasets', 'sample.en.jsonl'), { lang: 'en', name: 'sample' });
     await setup.close();
 
     const created = await cliAsync([
@@ -69,7 +69,7 @@ describe('a run on an OpenAI-compatible server', { timeout: 180_000 }, () => {
       expect(call.body.prompt).toMatch(/# Query:\n```\n[^]*\n```\n\n# Answer:\n```\n$/);
     }
 
-    const wb = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+    const wb = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
     try {
       const run = wb.store.runs.get(Number(runId))!;
       expect(run.status).toBe('done');
@@ -81,7 +81,7 @@ describe('a run on an OpenAI-compatible server', { timeout: 180_000 }, () => {
         serverModel: REPORTED,
         systemFingerprint: 'fp_loopback',
       });
-      const rows = wb.exportGenerations(run.id);
+      const rows = wb.generations.rows(run.id);
       expect(rows).toHaveLength(3);
       const sentPrompts = new Map(calls.map((c) => [c.body.seed as number, c.body.prompt as string]));
       for (const row of rows) {

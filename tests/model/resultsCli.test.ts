@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api';
 import { createApi, type Api } from '../../src/main/api/createApi';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import { cli } from '../support/cli';
 import { REPO, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 import { SEEDED_JUDGE, seedResultsStore, type SeededStore } from '../support/seedResults';
@@ -88,7 +88,7 @@ describe('results and export-dpo CLI, reproducibility and re-run', { timeout: 30
   });
 
   describe('over the API', () => {
-    let workbench: Workbench;
+    let workbench: Services;
     let api: Api;
     async function call<M extends ApiMethod>(method: M, params: ApiRequest<M>): Promise<ApiResponse<M>> {
       const r = await api.handle(method, params);
@@ -96,7 +96,7 @@ describe('results and export-dpo CLI, reproducibility and re-run', { timeout: 30
       return r.result as ApiResponse<M>;
     }
     beforeAll(() => {
-      workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
+      workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
       api = createApi(workbench, { transport: 'http' });
     });
     afterAll(async () => {
@@ -147,7 +147,7 @@ describe('results and export-dpo CLI, reproducibility and re-run', { timeout: 30
       expect(created.status).toBe('pending');
       expect(created.total).toBe(before.total);
       expect(workbench.store.runs.itemIds(created.id)).toEqual(workbench.store.runs.itemIds(original));
-      expect(await workbench.startRun(created.id)).toBe('done');
+      expect(await workbench.runs.execute(created.id)).toBe('done');
       const outputs = (runId: number) => workbench.store.generations.forRun(runId).map((x) => [x.itemId, x.output]);
       expect(outputs(created.id)).toEqual(outputs(original));
       expect(await api.handle('runs.rerun', { runId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Aspect } from '../../src/shared/judging';
 import { ASPECTS, SAFETY_ASPECT } from '../../src/shared/judging';
 import { BUILTIN_RUBRICS, ASPECTS_RUBRIC_VERSION, SAFETY_RUBRIC_VERSION } from '../../src/main/core/judge/rubrics';
-import { Workbench } from '../../src/main/api/Workbench';
+import { createServices, type Services } from '../../src/main/services/createServices';
 import type { Store } from '../../src/main/store/openStore';
 import { REPO, STORIES, URIAL_DIR } from './paths';
 
@@ -86,11 +86,11 @@ export interface SeededStore {
  * items: safety). Takes a few seconds.
  */
 export async function seedResultsStore(dataDir: string): Promise<SeededStore> {
-  const workbench = new Workbench({ dataDir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
+  const workbench = createServices({ dataDir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
   try {
-    const model = await workbench.addModel(STORIES);
+    const model = await workbench.library.addHashed(STORIES);
     for (const [i, lang] of SEEDED_LANGS.entries())
-      await workbench.importDataset(join(REPO, 'resources', 'datasets', `sample.${lang}.jsonl`), {
+      await workbench.datasets.import(join(REPO, 'resources', 'datasets', `sample.${lang}.jsonl`), {
         lang,
         name: `sample-${lang}`,
         parallelWith: i > 0 ? 'sample-en' : undefined,
@@ -98,14 +98,14 @@ export async function seedResultsStore(dataDir: string): Promise<SeededStore> {
     const runs: Record<string, number> = {};
     for (const lang of SEEDED_LANGS)
       for (const method of SEEDED_METHODS) {
-        const run = await workbench.createRun({
+        const run = await workbench.runs.create({
           model: String(model.id),
           method,
           dataset: `sample-${lang}`,
           template: method === 'custom' ? SEEDED_TEMPLATE : undefined,
           sampler: { maxTokens: 16, temperature: 0 },
         });
-        const status = await workbench.startRun(run.id);
+        const status = await workbench.runs.execute(run.id);
         if (status !== 'done') throw new Error(`seeding run ${run.id} ended ${status}`);
         runs[`${lang}/${method}`] = run.id;
       }

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { DownloadInfo, JudgeRunProgress } from '../shared/api';
-import { formatBytes } from '../shared/formatBytes';
-import type { RunProgress } from '../shared/domain';
+import type { DownloadInfo, JudgeRunProgress } from '../../shared/api';
+import { formatBytes } from '../../shared/formatBytes';
+import type { RunProgress } from '../../shared/domain';
 
 export interface ProgressReporter {
   loading(fraction: number): void;

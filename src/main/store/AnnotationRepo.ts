@@ -253,4 +253,13 @@ export class AnnotationRepo {
       entries: ordered.slice(0, opts.limit).map((r) => ({ generationId: r.id, findings: r.findings, annotated: r.annotated === 1 })),
     };
   }
+
+  /** Every annotator's current annotation of one generation, by annotator. */
+  currentOf(generationId: number): { annotator: string; labels_json: string; note: string | null; decisions_json: string; created_at: string }[] {
+    return this.db
+      .prepare<[number], { annotator: string; labels_json: string; note: string | null; decisions_json: string; created_at: string }>(
+        'SELECT annotator, labels_json, note, decisions_json, created_at FROM annotations WHERE generation_id = ? AND superseded_at IS NULL ORDER BY annotator',
+      )
+      .all(generationId);
+  }
 }

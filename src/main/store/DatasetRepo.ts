@@ -142,6 +142,20 @@ export class DatasetRepo {
       return row ? [{ dataset, item: toItem(row) }] : [];
     });
   }
+
+  /** The categories and task types a dataset's items use (the composer's subset choices). */
+  facets(datasetId: number): { categories: string[]; taskTypes: string[] } {
+    const rows = this.db
+      .prepare<[number], { category: string | null; task_types_json: string | null }>('SELECT DISTINCT category, task_types_json FROM items WHERE dataset_id = ?')
+      .all(datasetId);
+    const categories = new Set<string>();
+    const taskTypes = new Set<string>();
+    for (const r of rows) {
+      if (r.category) categories.add(r.category);
+      for (const t of r.task_types_json ? (JSON.parse(r.task_types_json) as string[]) : []) taskTypes.add(t);
+    }
+    return { categories: [...categories].sort(), taskTypes: [...taskTypes].sort() };
+  }
 }
 
 function toDataset(r: DatasetRow): DatasetRecord {

@@ -101,6 +101,27 @@ export class GenerationRepo {
       .all(runId);
     return Object.fromEntries(rows.map((r) => [r.finish_reason, r.n]));
   }
+
+  /** Output speeds (tokens/s) of the most recent generations made here, for time estimates. */
+  recentSpeeds(limit: number): number[] {
+    return this.db
+      .prepare<[number], { v: number }>('SELECT tokens_per_second AS v FROM generations WHERE tokens_per_second > 0 ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .map((r) => r.v);
+  }
+
+  /** Each generation of the runs (all runs when none are given) with the model, method and language it counts under. */
+  cells(runIds?: readonly number[]): { id: number; model: string; method: string; lang: string }[] {
+    const where = runIds?.length ? `WHERE g.run_id IN (${runIds.map(() => '?').join(',')})` : '';
+    return this.db
+      .prepare<unknown[], { id: number; model: string; method: string; lang: string }>(
+        `SELECT g.id, coalesce(m.name, g.generator, 'imported') AS model,
+                coalesce(json_extract(r.method_json, '$.method'), 'unknown') AS method, d.lang
+         FROM generations g JOIN runs r ON r.id = g.run_id JOIN datasets d ON d.id = r.dataset_id
+         LEFT JOIN models m ON m.id = r.model_id ${where}`,
+      )
+      .all(...(runIds ?? []));
+  }
 }
 
 export function toGeneration(r: GenerationRow): GenerationRecord {

@@ -218,6 +218,19 @@ export class JudgementRepo {
       .all(...params)
       .map((r) => ({ generationId: r.generation_id, lang: r.lang, judge: r.judge, rubricVersion: r.rubric_version, judgeLang: r.judge_lang, aspect: r.aspect, score: r.score }));
   }
+
+  /** How a run's generations were judged: one row per judge × rubric version × judge language (reproducibility record). */
+  judgingSummary(runId: number): { judge: string; judge_name: string | null; rubric_version: string; judge_lang: string; calls: number; repeats: number; judge_runs: string | null; na: number; environment_json: string }[] {
+    return this.db
+      .prepare<[number], { judge: string; judge_name: string | null; rubric_version: string; judge_lang: string; calls: number; repeats: number; judge_runs: string | null; na: number; environment_json: string }>(
+        `SELECT c.judge, (SELECT name FROM judges WHERE identity = c.judge ORDER BY id LIMIT 1) AS judge_name, c.rubric_version, c.judge_lang,
+           count(*) AS calls, count(DISTINCT c.repeat) AS repeats, group_concat(DISTINCT c.judge_run_id) AS judge_runs,
+           sum(c.error IS NOT NULL) AS na, max(c.environment_json) AS environment_json
+         FROM judge_calls c JOIN generations g ON g.id = c.generation_id
+         WHERE g.run_id = ? GROUP BY c.judge, c.rubric_version, c.judge_lang ORDER BY c.judge, c.rubric_version, c.judge_lang`,
+      )
+      .all(runId);
+  }
 }
 
 function toCall(r: CallRow): JudgeCallRecord {

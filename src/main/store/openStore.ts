@@ -40,6 +40,8 @@ export interface Store {
   readonly results: ResultsRepo;
   readonly downloads: DownloadRepo;
   readonly settings: SettingsRepo;
+  /** Runs `work` in one transaction: every write in it lands, or none does. */
+  transaction<T>(work: () => T): T;
   close(): void;
 }
 
@@ -73,6 +75,7 @@ export function openStore(path: string): Store {
     results: new ResultsRepo(db),
     downloads: new DownloadRepo(db),
     settings: new SettingsRepo(db),
+    transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   };
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../../src/main/api/createApi';
-import { formatExport } from '../../../src/main/api/formatExport';
-import { Workbench } from '../../../src/main/api/Workbench';
+import { formatExport } from '../../../src/main/services/generations/formatExport';
+import { createServices, type Services } from '../../../src/main/services/createServices';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../../src/shared/api';
 import { cli } from '../../support/cli';
 import { REPO } from '../../support/paths';
@@ -13,7 +13,7 @@ const FIXTURE = join(REPO, 'tests', 'fixtures', 'generations', 'annotate.jsonl')
 
 describe('annotation API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-annotate-'));
-  const workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+  const workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
   const api: Api = createApi(workbench, { transport: 'http' });
   let runId = 0;
   let ids: number[] = [];
@@ -25,7 +25,7 @@ describe('annotation API', () => {
   }
 
   beforeAll(async () => {
-    runId = (await workbench.importGenerations(FIXTURE, { lang: 'en' })).id;
+    runId = (await workbench.generations.import(FIXTURE, { lang: 'en' })).id;
     ids = workbench.store.generations.forRun(runId).map((g) => g.id);
   });
   afterAll(async () => {
@@ -99,12 +99,12 @@ describe('annotation API', () => {
     expect(det.n).toBe(20);
     expect(det.precision).not.toBeNull();
 
-    const rows = workbench.exportGenerations(runId);
+    const rows = workbench.generations.rows(runId);
     expect(rows[0]!.annotations).toEqual([
       { annotator: 'ana', labels: ['infinite-loop'], note: null, decisions: {}, created_at: expect.any(String) },
       { annotator: 'ben', labels: ['infinite-loop'], note: null, decisions: {}, created_at: expect.any(String) },
     ]);
-    const exported = workbench.exportAnnotations(runId);
+    const exported = workbench.annotation.rows(runId);
     expect(exported.filter((r) => r.annotator === 'ana')).toHaveLength(10);
     expect(Object.keys(exported[0]!).slice(0, 8)).toEqual(['run_id', 'item_id', 'generation_id', 'lang', 'annotator', 'labels', 'note', 'created_at']);
     expect(formatExport(exported, 'csv').split('\n')[0]).toBe('run_id,item_id,generation_id,lang,annotator,labels,note,created_at,decisions');
@@ -121,7 +121,7 @@ describe('annotation API', () => {
 
 describe('annotations.rates', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-rates-'));
-  const workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+  const workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
   const api: Api = createApi(workbench, { transport: 'http' });
   afterAll(async () => {
     await api.shutdown();
@@ -130,7 +130,7 @@ describe('annotations.rates', () => {
   });
 
   it('counts detector and human labels per model × method × language, with the majority of annotators', async () => {
-    const run = await workbench.importGenerations(FIXTURE, { lang: 'en' });
+    const run = await workbench.generations.import(FIXTURE, { lang: 'en' });
     const ids = workbench.store.generations.forRun(run.id).map((g) => g.id);
     const rates = async (params: ApiRequest<'annotations.rates'>) => {
       const r = await api.handle('annotations.rates', params);

@@ -4,16 +4,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSettings, writeSettings } from '../../../src/main/api/appSettings';
-import { dismissWelcome, firstRun } from '../../../src/main/api/firstRun';
-import { Workbench } from '../../../src/main/api/Workbench';
+import { createServices, type Services } from '../../../src/main/services/createServices';
 import { readModelCatalogue } from '../../../src/main/core/models/downloadCatalogue';
 import { RESOURCES_DIR } from '../../../src/main/paths';
 
 const dirs: string[] = [];
 const open = (dataDir = mkdtempSync(join(tmpdir(), 'align-first-run-'))) => {
   dirs.push(dataDir);
-  return new Workbench({ dataDir, resourcesDir: RESOURCES_DIR });
+  return createServices({ dataDir, resourcesDir: RESOURCES_DIR });
 };
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -22,7 +20,7 @@ afterEach(() => {
 describe('first run', () => {
   it('imports the EN/FR/ES sample into an empty store once, as one parallel group, and shows the welcome screen', async () => {
     const w = open();
-    const first = await firstRun(w);
+    const first = await w.firstRun.state();
     expect(first.showWelcome).toBe(true);
     expect(first.modelCount).toBe(0);
     expect(first.sampleDatasets.map((d) => [d.name, d.lang, d.itemCount])).toEqual([
@@ -35,16 +33,16 @@ describe('first run', () => {
     expect([...groups][0]).not.toBeNull();
 
     // A second start imports nothing more.
-    await firstRun(w);
+    await w.firstRun.state();
     expect(w.store.datasets.list()).toHaveLength(3);
-    expect(dismissWelcome(w).showWelcome).toBe(false);
+    expect(w.firstRun.dismissWelcome().showWelcome).toBe(false);
     await w.close();
   });
 
   it('leaves a store that already has data alone', async () => {
     const w = open();
-    await w.importDataset(join(RESOURCES_DIR, 'datasets', 'sample.fr.jsonl'), { lang: 'fr', name: 'mine' });
-    const info = await firstRun(w);
+    await w.datasets.import(join(RESOURCES_DIR, 'datasets', 'sample.fr.jsonl'), { lang: 'fr', name: 'mine' });
+    const info = await w.firstRun.state();
     expect(info.sampleDatasets).toEqual([]);
     expect(w.store.datasets.list().map((d) => d.name)).toEqual(['mine']);
     await w.close();
@@ -55,16 +53,16 @@ describe('settings', () => {
   it('defaults the download folder to <data>/models, refuses a relative path and keeps a valid one across restarts', async () => {
     const w = open();
     const dataDir = w.options.dataDir;
-    expect(readSettings(w).downloadDir).toBe(join(dataDir, 'models'));
-    expect(() => writeSettings(w, { downloadDir: 'models' })).toThrow(/absolute path \(got "models"\)/);
+    expect(w.settings.read().downloadDir).toBe(join(dataDir, 'models'));
+    expect(() => w.settings.write({ downloadDir: 'models' })).toThrow(/absolute path \(got "models"\)/);
     const blocker = join(dataDir, 'a-file');
     writeFileSync(blocker, 'x');
-    expect(() => writeSettings(w, { downloadDir: join(blocker, 'sub') })).toThrow(/Cannot use .*a-file\/sub as the download folder/);
+    expect(() => w.settings.write({ downloadDir: join(blocker, 'sub') })).toThrow(/Cannot use .*a-file\/sub as the download folder/);
     const chosen = join(dataDir, 'elsewhere', 'gguf');
-    expect(writeSettings(w, { downloadDir: chosen }).downloadDir).toBe(chosen);
+    expect(w.settings.write({ downloadDir: chosen }).downloadDir).toBe(chosen);
     await w.close();
     const again = open(dataDir);
-    expect(readSettings(again).downloadDir).toBe(chosen);
+    expect(again.settings.read().downloadDir).toBe(chosen);
     await again.close();
   });
 });

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api/createApi';
-import { Workbench } from '../../../src/main/api/Workbench';
+import { createServices, type Services } from '../../../src/main/services/createServices';
 import { REPO } from '../../support/paths';
 
 describe('app.pickFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-pick-'));
-  const workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+  const workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
   afterAll(async () => {
     await workbench.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AspectCell } from '../../../src/shared/api';
-import { formatTable, type TableMeta } from '../../../src/main/api/formatTable';
+import { formatTable, type TableMeta } from '../../../src/main/services/results/formatTable';
 
 const cell = (language: string, aspect: AspectCell['aspect'], mean: number, low: number, high: number, extra: Partial<AspectCell> = {}): AspectCell => ({
   group: { language },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFilter, ResultsGroupKey } from '../../../src/shared/api';
-import { resultsAspects } from '../../../src/main/api/results';
+import { resultsAspects } from '../../../src/main/services/results/results';
 import { openStore, type Store } from '../../../src/main/store/openStore';
 import { ASPECTS_RUBRIC_VERSION, SAFETY_RUBRIC_VERSION } from '../../../src/main/core/judge/rubrics';
 import { allJudgementFacts, aspectsInJs, BENCH_JUDGE, buildJudgedStore, comparable } from '../../../bench/p5Aggregates';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultsCompare } from '../../../src/main/api/results';
+import { resultsCompare } from '../../../src/main/services/results/results';
 import { openStore, type Store } from '../../../src/main/store/openStore';
 import { insertVerdict } from '../../support/seedResults';
 import { addRun } from './addRun';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { judgeHumanAgreement } from '../../../src/main/api/judgeHumanAgreement';
+import { judgeHumanAgreement } from '../../../src/main/services/judging/judgeHumanAgreement';
 import { BUILTIN_RUBRICS } from '../../../src/main/core/judge';
 import { planJudgeCalls } from '../../../src/main/core/judge/planJudgeRun';
 import { openStore, type Store } from '../../../src/main/store/openStore';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createApi, type Api } from '../../../src/main/api/createApi';
-import { Workbench } from '../../../src/main/api/Workbench';
+import { createServices, type Services } from '../../../src/main/services/createServices';
 import { startHttpServer, type HttpServer } from '../../../src/main/transports/http/startHttpServer';
 import type { ApiEvents } from '../../../src/shared/api';
 import { decodeApiErrorMessage, encodeApiErrorMessage } from '../../../src/shared/apiErrorMessage';
@@ -26,7 +26,7 @@ const connectWithWs: ConnectSocket = (url, handlers) => {
 
 describe('the renderer HTTP client against the real server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-client-'));
-  let workbench: Workbench;
+  let workbench: Services;
   let api: Api;
   let server: HttpServer;
   const clients: HttpClient[] = [];
@@ -37,7 +37,7 @@ describe('the renderer HTTP client against the real server', () => {
   };
 
   beforeAll(async () => {
-    workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+    workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
     api = createApi(workbench, { transport: 'http' });
     server = await startHttpServer({ api, port: 0, token: TOKEN, log: () => {} });
   });
@@ -103,7 +103,7 @@ describe('the renderer HTTP client against the real server', () => {
     const off2 = c.on('model.state', (p) => models.push(p));
     await expect.poll(() => opened).toBe(1);
 
-    const run = await workbench.importGenerations(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en', name: 'client-events' });
+    const run = await workbench.generations.import(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en', name: 'client-events' });
     await c.call('runs.pause', { runId: run.id });
     await expect.poll(() => changed).toContainEqual({ runId: run.id, status: 'paused' });
     expect(models).toEqual([]);
@@ -136,7 +136,7 @@ describe('the renderer HTTP client against the real server', () => {
     const again = await startHttpServer({ api, port, token: TOKEN, log: () => {} });
     try {
       await expect.poll(() => opened, { timeout: 5000 }).toBe(2);
-      const run = await workbench.importGenerations(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en', name: 'client-reconnect' });
+      const run = await workbench.generations.import(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en', name: 'client-reconnect' });
       await c.call('runs.cancel', { runId: run.id });
       await expect.poll(() => changed).toContainEqual({ runId: run.id, status: 'cancelled' });
     } finally {

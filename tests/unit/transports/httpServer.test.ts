@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createApi, type Api } from '../../../src/main/api/createApi';
-import { Workbench } from '../../../src/main/api/Workbench';
+import { createServices, type Services } from '../../../src/main/services/createServices';
 import { MAX_BODY_BYTES, startHttpServer, type HttpServer } from '../../../src/main/transports/http/startHttpServer';
 import { CONTENT_SECURITY_POLICY } from '../../../src/shared/contentSecurityPolicy';
 import { REPO } from '../../support/paths';
@@ -42,7 +42,7 @@ function openSocket(url: string, headers?: Record<string, string>) {
 describe('startHttpServer (serve mode transport)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-http-'));
   const staticDir = join(dir, 'renderer');
-  let workbench: Workbench;
+  let workbench: Services;
   let api: Api;
   let server: HttpServer;
   let base: string;
@@ -56,9 +56,9 @@ describe('startHttpServer (serve mode transport)', () => {
 
   beforeAll(async () => {
     mkdirSync(join(staticDir, 'assets'), { recursive: true });
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Align Workbench</title>');
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Align Services</title>');
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
-    workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
+    workbench = createServices({ dataDir: dir, resourcesDir: join(REPO, 'resources') });
     api = createApi(workbench, { transport: 'http' });
     server = await startHttpServer({ api, port: 0, token: TOKEN, staticDir, log: () => {} });
     base = `http://127.0.0.1:${server.port}`;
@@ -154,7 +154,7 @@ describe('startHttpServer (serve mode transport)', () => {
   it('serves the built renderer with the CSP, and nothing outside it', async () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<title>Align Workbench</title>');
+    expect(await page.text()).toContain('<title>Align Services</title>');
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp.startsWith(CONTENT_SECURITY_POLICY)).toBe(true);
@@ -209,7 +209,7 @@ describe('startHttpServer (serve mode transport)', () => {
     ws.on('message', (data) => received.push(JSON.parse(String(data))));
 
     // An imported run needs no model: pausing it makes the queue emit runs.changed.
-    const run = await workbench.importGenerations(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en' });
+    const run = await workbench.generations.import(join(REPO, 'tests', 'fixtures', 'generations', 'outputs.jsonl'), { lang: 'en' });
     expect((await post('runs.pause', { runId: run.id })).status).toBe(200);
     await expect.poll(() => received).toContainEqual({ event: 'runs.changed', payload: { runId: run.id, status: 'paused' } });
 

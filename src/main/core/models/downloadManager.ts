@@ -72,12 +72,13 @@ export class DownloadManager {
 
   /**
    * Starts a download. Resolving the URI and the disk-space check happen before this returns, so a 404, an
-   * unreachable host or a full disk is reported to the caller (and stored as the download's error).
+   * unreachable host or a full disk is reported to the caller (and stored as the download's error). `dir`: this
+   * download's folder instead of the download-folder setting.
    */
-  async start(uri: string, catalogueId?: string): Promise<DownloadInfo> {
+  async start(uri: string, catalogueId?: string, dir?: string): Promise<DownloadInfo> {
     const busy = this.#options.store.list().find((d) => d.uri === uri && this.#active.has(d.id));
     if (busy) throw new Error(`${uri} is already downloading (download ${busy.id}).`);
-    const record = this.#options.store.insert({ uri, dir: this.#options.downloadDir(), catalogueId: catalogueId ?? null });
+    const record = this.#options.store.insert({ uri, dir: dir ?? this.#options.downloadDir(), catalogueId: catalogueId ?? null });
     return this.#begin(record);
   }
 

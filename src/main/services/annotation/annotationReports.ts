@@ -1,8 +1,11 @@
-import type { AgreementReport, CriticalErrorRate } from '../../shared/api';
-import { cohensKappa, criticalErrorRates, detectorAgreement, fleissKappa } from '../core/analysis';
-import type { ScopedAnnotation } from '../store/AnnotationRepo';
-import type { Store } from '../store/openStore';
-import { NotFoundError } from './errors';
+import type { AgreementReport, CriticalErrorRate } from '../../../shared/api';
+import { cohensKappa, criticalErrorRates, detectorAgreement, fleissKappa } from '../../core/analysis';
+import type { ScopedAnnotation } from '../../store/AnnotationRepo';
+import type { Store } from '../../store/openStore';
+import { NotFoundError } from '../errors';
+
+/** The repositories the annotation reports read. */
+export type ReportStore = Pick<Store, 'annotations' | 'runs' | 'generations' | 'detections'>;
 
 /**
  * Agreement on the current annotations of the runs (all runs when none given):
@@ -11,7 +14,7 @@ import { NotFoundError } from './errors';
  * - detector vs human per label, overall and per language (`detectorAgreement`): one row per current
  *   annotation, the human labels as the truth and the labels of the generation's detector findings as predicted.
  */
-export function annotationAgreement(store: Store, opts: { runIds?: number[]; annotators?: string[] }): AgreementReport {
+export function annotationAgreement(store: ReportStore, opts: { runIds?: number[]; annotators?: string[] }): AgreementReport {
   const annotations = store.annotations.currentIn(opts.runIds, opts.annotators);
   const annotators = [...new Set(annotations.map((a) => a.annotator))].sort();
   const labels = store.annotations.labels().map((l) => l.name);
@@ -61,19 +64,10 @@ export function annotationAgreement(store: Store, opts: { runIds?: number[]; ann
  * least half of a generation's annotators gave; generations nobody annotated are left out.
  */
 export function criticalErrorRateReport(
-  store: Store,
+  store: ReportStore,
   opts: { runIds?: number[]; source: 'human' | 'detector'; annotator?: string },
 ): CriticalErrorRate[] {
-  const where = opts.runIds?.length ? `WHERE g.run_id IN (${opts.runIds.map(() => '?').join(',')})` : '';
-  const generations = store.db
-    .prepare<unknown[], { id: number; model: string; method: string; lang: string }>(
-      `SELECT g.id, coalesce(m.name, g.generator, 'imported') AS model,
-              coalesce(json_extract(r.method_json, '$.method'), 'unknown') AS method, d.lang
-       FROM generations g JOIN runs r ON r.id = g.run_id JOIN datasets d ON d.id = r.dataset_id
-       LEFT JOIN models m ON m.id = r.model_id ${where}`,
-    )
-    .all(...(opts.runIds ?? []));
-  return criticalErrorRatesOf(store, generations, opts);
+  return criticalErrorRatesOf(store, store.generations.cells(opts.runIds), opts);
 }
 
 /**
@@ -81,7 +75,7 @@ export function criticalErrorRateReport(
  * narrows which human annotations are read.
  */
 export function criticalErrorRatesOf(
-  store: Store,
+  store: ReportStore,
   generations: readonly { id: number; model: string; method: string; lang: string }[],
   opts: { runIds?: number[]; source: 'human' | 'detector'; annotator?: string },
 ): CriticalErrorRate[] {
@@ -100,7 +94,7 @@ export function criticalErrorRatesOf(
 }
 
 /** The distinct labels of a generation's detector findings. */
-export function detectedLabels(store: Store, generationId: number): string[] {
+export function detectedLabels(store: ReportStore, generationId: number): string[] {
   return [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
 }
 
@@ -108,7 +102,7 @@ export function detectedLabels(store: Store, generationId: number): string[] {
  * The human labels of each generation of the runs: one annotator's current labels, or, with none named, the
  * labels that at least half of the generation's annotators gave. Null for a generation nobody annotated.
  */
-export function humanLabels(store: Store, labels: readonly string[], runIds?: number[], annotator?: string): (generationId: number) => string[] | null {
+export function humanLabels(store: ReportStore, labels: readonly string[], runIds?: number[], annotator?: string): (generationId: number) => string[] | null {
   const byGeneration = new Map<number, string[][]>();
   for (const a of store.annotations.currentIn(runIds, annotator ? [annotator] : undefined))
     byGeneration.set(a.generationId, [...(byGeneration.get(a.generationId) ?? []), a.labels]);
@@ -133,7 +127,7 @@ export interface AnnotationExportRow {
 }
 
 /** The current annotations of a run, one row per generation × annotator. */
-export function exportAnnotations(store: Store, runId: number): AnnotationExportRow[] {
+export function exportAnnotations(store: ReportStore, runId: number): AnnotationExportRow[] {
   if (!store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
   return store.annotations.currentIn([runId]).map((a) => ({
     run_id: a.runId,

@@ -1,20 +1,27 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { AppSettings } from '../../shared/api';
-import type { Workbench } from './Workbench';
+import type { AppSettings } from '../../../shared/app';
+import type { SettingsRepo } from '../../store/SettingsRepo';
 
 const DOWNLOAD_DIR = 'downloads.dir';
 
-/** The settings with their defaults: downloads go to `<data folder>/models` unless the user chose a folder. */
-export function readSettings(workbench: Workbench): AppSettings {
-  const stored = workbench.store.settings.get(DOWNLOAD_DIR);
-  return { downloadDir: typeof stored === 'string' && stored ? stored : join(workbench.options.dataDir, 'models') };
-}
+/** The app's settings with their defaults: downloads go to `<data folder>/models` unless the user chose a folder. */
+export class AppSettingsService {
+  constructor(
+    private readonly settings: SettingsRepo,
+    private readonly dataDir: string,
+  ) {}
 
-/** Changes settings after checking them (the download folder must be an absolute path we can write to). */
-export function writeSettings(workbench: Workbench, patch: Partial<AppSettings>): AppSettings {
-  if (patch.downloadDir !== undefined) workbench.store.settings.set(DOWNLOAD_DIR, usableDownloadFolder(patch.downloadDir));
-  return readSettings(workbench);
+  read(): AppSettings {
+    const stored = this.settings.get(DOWNLOAD_DIR);
+    return { downloadDir: typeof stored === 'string' && stored ? stored : join(this.dataDir, 'models') };
+  }
+
+  /** Changes settings after checking them (the download folder must be an absolute path we can write to). */
+  write(patch: Partial<AppSettings>): AppSettings {
+    if (patch.downloadDir !== undefined) this.settings.set(DOWNLOAD_DIR, usableDownloadFolder(patch.downloadDir));
+    return this.read();
+  }
 }
 
 /** Checks a download folder (an absolute path we can write to, created if missing); returns it. */

@@ -1,12 +1,15 @@
-import type { Finding } from '../../shared/detection';
-import type { ExportedJudgement } from '../store/JudgementRepo';
-import type { Store } from '../store/openStore';
-import { NotFoundError } from './errors';
+import type { Finding } from '../../../shared/detection';
+import type { ExportedJudgement } from '../../store/JudgementRepo';
+import type { Store } from '../../store/openStore';
+import { NotFoundError } from '../errors';
 
 /**
  * One exported generation. Field names are a contract with outside scripts (issue: "generations export"):
  * add fields, never rename or remove them.
  */
+/** The repositories an export reads. */
+export type ExportStore = Pick<Store, 'runs' | 'datasets' | 'models' | 'generations' | 'detections' | 'annotations' | 'judgements'>;
+
 export interface ExportRow {
   run_id: number;
   item_id: string;
@@ -44,15 +47,12 @@ export interface ExportRow {
   extra: Record<string, unknown>;
 }
 
-export function exportRows(store: Store, runId: number): ExportRow[] {
+export function exportRows(store: ExportStore, runId: number): ExportRow[] {
   const run = store.runs.get(runId);
   if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
   const dataset = store.datasets.get(run.datasetId)!;
   const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
   const items = new Map(store.datasets.items(run.datasetId).map((i) => [i.id, i]));
-  const annotations = store.db.prepare<[number], { annotator: string; labels_json: string; note: string | null; decisions_json: string; created_at: string }>(
-    'SELECT annotator, labels_json, note, decisions_json, created_at FROM annotations WHERE generation_id = ? AND superseded_at IS NULL ORDER BY annotator',
-  );
   return store.generations.forRun(runId).map((g) => {
     const item = items.get(g.itemId);
     return {
@@ -86,7 +86,7 @@ export function exportRows(store: Store, runId: number): ExportRow[] {
       findings: store.detections.forGeneration(g.id).flatMap((d) =>
         d.findings.map((f) => ({ label: f.label, detector: f.detector, version: f.version, score: f.score, evidence: f.evidence })),
       ),
-      annotations: annotations.all(g.id).map((a) => ({
+      annotations: store.annotations.currentOf(g.id).map((a) => ({
         annotator: a.annotator,
         labels: JSON.parse(a.labels_json) as string[],
         note: a.note,

@@ -1,8 +1,8 @@
-import type { JudgeAddRequest, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from '../../shared/api';
-import type { RunStatus } from '../../shared/domain';
-import { judgeCallKey } from '../../shared/judgeCalls';
-import type { JudgeInfo, JudgeRunConfig, RubricInfo } from '../../shared/judging';
-import { apiKeyFrom, connectRemoteModel, isRemoteModelPath, normalizeBaseUrl } from '../core/inference/openai';
+import type { JudgeAddRequest, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from '../../../shared/api';
+import type { RunStatus } from '../../../shared/domain';
+import { judgeCallKey } from '../../../shared/judgeCalls';
+import type { JudgeInfo, JudgeRunConfig, RubricInfo } from '../../../shared/judging';
+import { apiKeyFrom, connectRemoteModel, isRemoteModelPath, normalizeBaseUrl } from '../../core/inference/openai';
 import {
   BackendJudge,
   BUILTIN_RUBRICS,
@@ -14,10 +14,13 @@ import {
   verdictSchema,
   type Judge,
   type JudgeRunStorePort,
-} from '../core/judge';
-import type { JudgeRunRecord } from '../store/JudgeRunRepo';
-import { NotFoundError } from './errors';
-import type { Workbench } from './Workbench';
+} from '../../core/judge';
+import type { JudgeRunRecord } from '../../store/JudgeRunRepo';
+import type { BackendPool } from '../../core/runs/BackendPool';
+import type { Store } from '../../store/openStore';
+import { processEnvironment } from '../environment';
+import { NotFoundError } from '../errors';
+import type { ModelLibrary } from '../models/ModelLibrary';
 
 /**
  * Encrypts API keys with the OS keychain (Electron safeStorage in the desktop app). The CLI and serve mode have
@@ -40,18 +43,30 @@ const REQUIRED_PLACEHOLDERS = ['{instruction}', '{output}'] as const;
 /** A pair every judge can score: used by judges.test. */
 const TEST_ITEM = { instruction: 'Name one primary colour.', output: 'Red is a primary colour.', lang: 'en' };
 
-/**
- * The judging use cases (issue 5) on top of the Workbench: judges, rubrics, judge runs. Transport-agnostic like
- * the Workbench; the API and the CLI call it.
- */
-export class Judging {
-  readonly #store;
+/** The repositories judging reads and writes. */
+export type JudgingStore = Pick<Store, 'judges' | 'judgeRuns' | 'judgements' | 'rubrics' | 'models' | 'runs'>;
 
-  constructor(
-    private readonly workbench: Workbench,
-    private readonly secrets?: SecretsPort,
-  ) {
-    this.#store = workbench.store;
+export interface JudgingDeps {
+  store: JudgingStore;
+  library: ModelLibrary;
+  /** The one model slot: a local judge loads where generation runs load, so two models never sit in memory together. */
+  pool: BackendPool;
+  /** The OS keychain (desktop app only). */
+  secrets?: SecretsPort;
+}
+
+/** The judging use cases: judges, rubrics, judge runs. */
+export class Judging {
+  readonly #store: JudgingStore;
+  readonly #library: ModelLibrary;
+  readonly #pool: BackendPool;
+  private readonly secrets?: SecretsPort;
+
+  constructor(deps: JudgingDeps) {
+    this.#store = deps.store;
+    this.#library = deps.library;
+    this.#pool = deps.pool;
+    this.secrets = deps.secrets;
     this.#store.rubrics.seed(BUILTIN_RUBRICS);
   }
 
@@ -59,7 +74,7 @@ export class Judging {
 
   async addJudge(request: JudgeAddRequest): Promise<JudgeInfo> {
     if (request.kind === 'local') {
-      const model = await this.workbench.resolveModel(request.model);
+      const model = await this.#library.resolve(request.model);
       if (isRemoteModelPath(model.path)) throw new Error(`Model ${model.id} is served remotely (${model.path}): add it as a judge with --openai <base-url> --model <name>.`);
       if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it cannot judge.`);
       return this.#store.judges.upsert({
@@ -128,14 +143,14 @@ export class Judging {
   }
 
   /**
-   * The judge ready to answer: a local model loaded through the Workbench's pool (the slot generation uses, so
-   * two models never sit in memory together), or a client for an OpenAI-compatible server.
+   * The judge ready to answer: a local model loaded through the pool (the slot generation uses, so two models
+   * never sit in memory together), or a client for an OpenAI-compatible server.
    */
   async openJudge(info: JudgeInfo, onModelLoad: (fraction: number) => void): Promise<{ judge: Judge; concurrency: number }> {
     if (info.kind === 'local') {
       const model = info.modelId != null ? this.#store.models.get(info.modelId) : undefined;
       if (!model) throw new Error(`Judge "${info.name}": its model is not in the library any more. Add the judge again with "judges add --gguf".`);
-      const backend = await this.workbench.pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.workbench.threadsFor(model) }, onModelLoad);
+      const backend = await this.#pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.#library.threadsFor(model) }, onModelLoad);
       return { judge: new BackendJudge(backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', ownsBackend: false }), concurrency: 1 };
     }
     const backend = await connectRemoteModel(
@@ -185,7 +200,7 @@ export class Judging {
       name: request.name ?? `${judge.name} · runs ${config.runIds.join(',')} · ${config.judgeLang}${config.repeats > 1 ? ` ×${config.repeats}` : ''}`,
       judgeId: judge.id,
       config,
-      environment: this.workbench.environment(),
+      environment: processEnvironment(),
       total: this.#plan(config).length,
     });
   }

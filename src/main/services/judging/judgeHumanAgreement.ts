@@ -1,9 +1,9 @@
-import type { JudgeHumanReport } from '../../shared/api';
-import type { Lang } from '../../shared/domain';
-import { ALL_ASPECTS, type Aspect } from '../../shared/judging';
-import type { ScoredJudgement } from '../store/JudgementRepo';
-import type { Store } from '../store/openStore';
-import { humanLabels } from './annotationReports';
+import type { JudgeHumanReport } from '../../../shared/api';
+import type { Lang } from '../../../shared/domain';
+import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
+import type { ScoredJudgement } from '../../store/JudgementRepo';
+import type { Store } from '../../store/openStore';
+import { humanLabels } from '../annotation/annotationReports';
 
 /**
  * Judge vs human, per language (issue 5, UI "judge vs human"):
@@ -13,7 +13,7 @@ import { humanLabels } from './annotationReports';
  * - the EN-vs-target judging delta: on the generations judged both in English and in their own language by the
  *   same judge with the same rubric version, mean(EN) − mean(target).
  */
-export function judgeHumanAgreement(store: Store, opts: { runIds?: number[]; judge?: string }): JudgeHumanReport {
+export function judgeHumanAgreement(store: Pick<Store, 'judgements' | 'annotations' | 'runs' | 'generations' | 'detections'>, opts: { runIds?: number[]; judge?: string }): JudgeHumanReport {
   const scores = store.judgements.scoresIn(opts.runIds, opts.judge);
   const labels = store.annotations.labels().map((l) => l.name);
   const labelsOf = humanLabels(store, labels, opts.runIds);

@@ -1,19 +1,26 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { FamilyInfo, ModelEntry, ModelFileStatus, ModelScanResult, ShaProgress } from '../../shared/api';
-import { ROLE_METHODS, type MethodName, type ModelInfo, type ModelRole } from '../../shared/domain';
-import { getLlamaRuntime, inspectGguf } from '../core/inference';
-import { errorText } from '../core/inference/llama/inspectGguf';
-import { isRemoteModelPath } from '../core/inference/openai';
-import { cachedSha256, fileStamp } from '../core/models/cachedSha256';
-import { findGgufFiles } from '../core/models/findGgufFiles';
-import type { Store } from '../store/openStore';
-import { NotFoundError } from './errors';
+import type { FamilyInfo, ModelEntry, ModelFileStatus, ModelScanResult, ShaProgress } from '../../../shared/api';
+import { ROLE_METHODS, type MethodName, type ModelInfo, type ModelRole } from '../../../shared/domain';
+import { defaultThreads, getLlamaRuntime, inspectGguf } from '../../core/inference';
+import { errorText } from '../../core/inference/llama/inspectGguf';
+import { isRemoteModelPath } from '../../core/inference/openai';
+import { cachedSha256, fileStamp } from '../../core/models/cachedSha256';
+import { findGgufFiles } from '../../core/models/findGgufFiles';
+import type { Store } from '../../store/openStore';
+import { NotFoundError } from '../errors';
+import { addRemoteModel, type AddRemoteModelRequest } from './remoteModels';
 
 /** Progress events at most every this many bytes (1% of the file, at least 16 MiB): a 4 GB file sends ~100. */
 const MIN_PROGRESS_STEP = 16 << 20;
 
 type ShaListener = (progress: ShaProgress) => void;
+
+/** The repositories the library reads and writes. */
+export type ModelLibraryStore = Pick<Store, 'models' | 'families' | 'fileHashes'>;
+
+/** Models under this many parameters get one thread: they gain nothing from more, and ggml's spinning threads lose badly to any other load. */
+const TINY_MODEL_PARAMS = 50_000_000;
 
 /**
  * The local model library: adding GGUF files (one, or a folder), their sha256 in the background with a
@@ -23,7 +30,7 @@ export class ModelLibrary {
   readonly #hashing = new Map<number, { progress: ShaProgress; done: Promise<string> }>();
   readonly #listeners = new Set<ShaListener>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: ModelLibraryStore) {}
 
   onSha(listener: ShaListener): () => void {
     this.#listeners.add(listener);
@@ -68,6 +75,37 @@ export class ModelLibrary {
   async sha256Of(model: ModelInfo): Promise<string> {
     if (model.sha256 || isRemoteModelPath(model.path)) return model.sha256;
     return this.#hashing.get(model.id)?.done ?? this.#hash(model);
+  }
+
+  /** Adds (or refreshes) a GGUF and waits for its sha256 (what the CLI prints; the API returns before it). */
+  async addHashed(path: string): Promise<ModelInfo> {
+    const { model, sha256 } = await this.add(path);
+    return { ...model, sha256: await sha256 };
+  }
+
+  /** A model served by an OpenAI-compatible server (checked against its model list first). */
+  addRemote(request: AddRemoteModelRequest): Promise<ModelInfo> {
+    return addRemoteModel(this.store.models, request);
+  }
+
+  /**
+   * A model by id, or by path (added on the fly when new). Its sha256 is awaited when still being computed
+   * in the background: everything that uses a model records which file it was.
+   */
+  async resolve(ref: string): Promise<ModelInfo> {
+    if (/^\d+$/.test(ref)) return { ...this.#model(Number(ref)), sha256: await this.sha256Of(this.#model(Number(ref))) };
+    if (isRemoteModelPath(ref)) {
+      const remote = this.store.models.byPath(ref);
+      if (!remote) throw new NotFoundError(`No remote model "${ref}". Add it with "models add --openai <base-url> --model <name>".`);
+      return remote;
+    }
+    const known = this.store.models.byPath(resolve(ref));
+    return known ? { ...known, sha256: await this.sha256Of(known) } : await this.addHashed(ref);
+  }
+
+  /** Default CPU threads for a model: the physical cores, one for tiny models. */
+  async threadsFor(model: { parameterCount: number | null }): Promise<number> {
+    return (model.parameterCount ?? Infinity) < TINY_MODEL_PARAMS ? 1 : defaultThreads();
   }
 
   /** Adds every *.gguf under `folder`; a file that fails is reported with its reason, the others still added. */

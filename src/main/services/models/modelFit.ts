@@ -1,8 +1,8 @@
-import type { ModelFit, ModelFitRequest } from '../../shared/api';
-import { DEFAULT_BACKEND } from '../../shared/defaults';
-import type { BackendConfig, ModelInfo } from '../../shared/domain';
-import { estimateMemory } from '../core/inference';
-import { isRemoteModelPath } from '../core/inference/openai';
+import type { ModelFit, ModelFitRequest } from '../../../shared/api';
+import { DEFAULT_BACKEND } from '../../../shared/defaults';
+import type { BackendConfig, ModelInfo } from '../../../shared/domain';
+import { estimateMemory } from '../../core/inference';
+import { isRemoteModelPath } from '../../core/inference/openai';
 
 /** The memory estimate of a model + context against the free memory (no weights loaded). */
 export async function fitModel(model: ModelInfo, req: Omit<ModelFitRequest, 'modelId'>): Promise<ModelFit> {

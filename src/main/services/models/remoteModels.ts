@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ModelInfo } from '../../shared/domain';
-import type { Backend } from '../core/inference/Backend';
+import type { ModelInfo } from '../../../shared/domain';
+import type { Backend } from '../../core/inference/Backend';
 import {
   apiKeyFrom,
   connectRemoteModel,
@@ -11,9 +11,9 @@ import {
   remoteModelConfig,
   remoteModelPath,
   storedRemoteModel,
-} from '../core/inference/openai';
-import type { Store } from '../store/openStore';
-import { NotFoundError } from './errors';
+} from '../../core/inference/openai';
+import type { ModelRepo } from '../../store/ModelRepo';
+import { NotFoundError } from '../errors';
 
 export interface AddRemoteModelRequest {
   baseUrl: string;
@@ -29,7 +29,7 @@ export interface AddRemoteModelRequest {
  * this key and serves this model name, so a typo fails here rather than at the first item of a run.
  * The row: path `openai:<base url>#<model>`, sha256 of that identity, `metadata.remote` = where and how to call it.
  */
-export async function addRemoteModel(store: Store, request: AddRemoteModelRequest): Promise<ModelInfo> {
+export async function addRemoteModel(models: ModelRepo, request: AddRemoteModelRequest): Promise<ModelInfo> {
   const config = remoteModelConfig(request);
   const client = new OpenAiClient({ baseUrl: config.baseUrl, apiKey: apiKeyFrom(config), maxRetries: 1, timeoutMs: 30_000 });
   const listed = await client.models();
@@ -40,7 +40,7 @@ export async function addRemoteModel(store: Store, request: AddRemoteModelReques
     throw new Error(`The server at ${config.baseUrl} does not serve "${config.model}". It serves: ${shown}. Check the model name.`);
   }
   const path = remoteModelPath(config.baseUrl, config.model);
-  return store.models.upsert({
+  return models.upsert({
     path,
     name: request.name ?? config.model,
     sha256: createHash('sha256').update(path).digest('hex'),
@@ -56,8 +56,8 @@ export async function addRemoteModel(store: Store, request: AddRemoteModelReques
 }
 
 /** The run machinery's loader for `openai:` model paths: a connected backend, its key read from the environment now. */
-export async function loadRemoteBackend(store: Store, path: string): Promise<Backend> {
-  const model = store.models.byPath(path);
+export async function loadRemoteBackend(models: ModelRepo, path: string): Promise<Backend> {
+  const model = models.byPath(path);
   if (!model) throw new NotFoundError(`No remote model "${path}" in the library. Add it with "models add --openai <base-url> --model <name>".`);
   const config = storedRemoteModel(path, model.metadata);
   return connectRemoteModel(config, { apiKey: apiKeyFrom(config), concurrency: 1 });

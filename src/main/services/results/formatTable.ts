@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import type { AspectCell, ResultsGroupKey, TableFormat } from '../../shared/api';
-import { ALL_ASPECTS, type Aspect, type NaPolicy } from '../../shared/judging';
-import { groupKey, type ResultsGroup } from '../core/analysis';
+import type { AspectCell, ResultsGroupKey, TableFormat } from '../../../shared/api';
+import { ALL_ASPECTS, type Aspect, type NaPolicy } from '../../../shared/judging';
+import { groupKey, type ResultsGroup } from '../../core/analysis';
 
 /** How the numbers of a table were made, for its footnote. */
 export interface TableMeta {

@@ -1,5 +1,5 @@
-import type { AspectCell, ComparisonRow, CriticalErrorRate, ResultsFilter, ResultsGroupKey, TableFormat } from '../../shared/api';
-import { ALL_ASPECTS, type Aspect } from '../../shared/judging';
+import type { AspectCell, ComparisonRow, CriticalErrorRate, ResultsFilter, ResultsGroupKey, TableFormat } from '../../../shared/api';
+import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
 import {
   aspectCells,
   bootstrapSettings,
@@ -11,10 +11,13 @@ import {
   wilcoxonSignedRank,
   type DpoPair,
   type ResultsGroup,
-} from '../core/analysis';
-import type { Store } from '../store/openStore';
-import { criticalErrorRatesOf, detectedLabels, humanLabels } from './annotationReports';
+} from '../../core/analysis';
+import type { Store } from '../../store/openStore';
+import { criticalErrorRatesOf, detectedLabels, humanLabels, type ReportStore } from '../annotation/annotationReports';
 import { formatTable, type TableMeta } from './formatTable';
+
+/** The repositories the results read. */
+export type ResultsStore = ReportStore & Pick<Store, 'results'>;
 
 /** Bootstrap settings of every Results number (the defaults of core/analysis: 2000 resamples, 95 %, fixed seed). */
 const BOOTSTRAP = bootstrapSettings();
@@ -23,7 +26,7 @@ const groupOf = (row: { [column: `g_${string}`]: string }, keys: readonly Result
   Object.fromEntries(keys.map((k) => [k, row[`g_${k}`]]));
 
 /** results.aspects: mean score per group × aspect with CI, N/A and substitution counts, histogram, judge variance. */
-export function resultsAspects(store: Store, filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): AspectCell[] {
+export function resultsAspects(store: ResultsStore, filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): AspectCell[] {
   const rows = store.results.scoreLevels(filter, groupBy).map((r) => ({
     group: groupOf(r, groupBy),
     aspect: r.aspect,
@@ -38,7 +41,7 @@ export function resultsAspects(store: Store, filter: ResultsFilter, groupBy: rea
 }
 
 /** results.criticalErrors: the critical-error rates of the filtered generations (judge filters do not apply). */
-export function resultsCriticalErrors(store: Store, filter: ResultsFilter, source: 'human' | 'detector'): CriticalErrorRate[] {
+export function resultsCriticalErrors(store: ResultsStore, filter: ResultsFilter, source: 'human' | 'detector'): CriticalErrorRate[] {
   return criticalErrorRatesOf(store, store.results.generations(filter), { runIds: filter.runIds, source });
 }
 
@@ -48,7 +51,7 @@ export function resultsCriticalErrors(store: Store, filter: ResultsFilter, sourc
  * the returned table (the family of tests a reader sees together). Cells without a pair are left out.
  */
 export function resultsCompare(
-  store: Store,
+  store: ResultsStore,
   req: { filter: ResultsFilter; dimension: 'method' | 'model'; a: string; b: string; within: ResultsGroupKey[] },
 ): ComparisonRow[] {
   if (req.a === req.b) throw new Error(`Compare two different ${req.dimension}s: both sides are "${req.a}".`);
@@ -83,7 +86,7 @@ export function resultsCompare(
 
 /** results.table: the aggregate table as CSV, Markdown or LaTeX, with its footnote (n, N/A policy, judges, rubrics). */
 export function resultsTable(
-  store: Store,
+  store: ResultsStore,
   req: { filter: ResultsFilter; groupBy: ResultsGroupKey[]; format: TableFormat },
 ): { text: string; filename: string } {
   const cells = resultsAspects(store, req.filter, req.groupBy);
@@ -109,7 +112,7 @@ export function resultsTable(
  * under the filter's N/A policy; critical errors are the detectors' findings and the labels at least half of a
  * generation's annotators gave.
  */
-export function resultsDpoPairs(store: Store, filter: ResultsFilter): DpoPair[] {
+export function resultsDpoPairs(store: ResultsStore, filter: ResultsFilter): DpoPair[] {
   const human = humanLabels(store, store.annotations.labels().map((l) => l.name), filter.runIds);
   return dpoPairs(
     store.results.dpoCandidates(filter).map((c) => ({

@@ -1,8 +1,10 @@
-import type { JudgeRunProgress, ModelState } from '../../shared/api';
-import type { RunProgress, RunStatus } from '../../shared/domain';
-import type { StopReason } from '../core/runs/executeRun';
-import type { Judging } from './Judging';
-import type { Workbench } from './Workbench';
+import type { RunProgress, RunStatus } from '../../../shared/domain';
+import type { JudgeRunProgress } from '../../../shared/judgeRuns';
+import type { ModelState } from '../../../shared/models';
+import type { StopReason } from '../../core/runs/executeRun';
+import type { Store } from '../../store/openStore';
+import type { Judging } from '../judging/Judging';
+import type { RunsService } from './RunsService';
 
 export interface RunQueueEvents {
   progress(progress: RunProgress): void;
@@ -48,8 +50,7 @@ export class RunQueue {
   readonly #drivers: Record<JobKind, JobDriver>;
   readonly #events: RunQueueEvents;
 
-  constructor(workbench: Workbench, judging: Judging, events: RunQueueEvents) {
-    const store = workbench.store;
+  constructor(store: Pick<Store, 'runs' | 'judgeRuns' | 'models'>, runs: RunsService, judging: Judging, events: RunQueueEvents) {
     this.#drivers = {
       run: {
         setStatus: (id, status, error) => store.runs.setStatus(id, status, error),
@@ -58,7 +59,7 @@ export class RunQueue {
           const modelId = store.runs.get(id)?.modelId;
           return modelId == null ? null : (store.models.get(modelId)?.path ?? null);
         },
-        execute: (id, options) => workbench.startRun(id, options),
+        execute: (id, options) => runs.execute(id, options),
         changed: (id, status) => events.changed(id, status),
         progress: (p) => events.progress(p as RunProgress),
       },
@@ -83,7 +84,7 @@ export class RunQueue {
     return this.#model;
   }
 
-  // GENERATION RUNS (the original interface)
+  // GENERATION RUNS
 
   progressOf(runId: number): RunProgress | null {
     return (this.#progress.get(keyOf({ kind: 'run', id: runId })) as RunProgress | undefined) ?? null;

@@ -1,9 +1,17 @@
-import type { RunPlanRequest } from '../../shared/api';
-import type { MethodName } from '../../shared/domain';
-import type { CreateRunRequest } from './Workbench';
+import type { BackendConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
+import type { MethodSettings, RunPlanRequest } from '../../../shared/runs';
 
-/** A batch of runs as the composer, `runs.plan`/`runs.create` and `runs batch` describe it. */
-export type BatchRequest = RunPlanRequest & { name?: string };
+/** One run: a model × method × dataset (× URIAL prompt language) with its settings. */
+export interface CreateRunRequest extends MethodSettings {
+  model: string;
+  method: MethodName;
+  dataset: string;
+  promptLang?: string;
+  subset?: Subset;
+  sampler?: Partial<SamplerConfig>;
+  backend?: Partial<BackendConfig>;
+  name?: string;
+}
 
 /**
  * The runs of a batch: models × methods, plus every role of each family × the methods that fit the role, each
@@ -11,7 +19,7 @@ export type BatchRequest = RunPlanRequest & { name?: string };
  * member) is one run. Method settings go only to the method they belong to, so a chat system prompt never
  * lands in a zero-shot run's recorded config.
  */
-export function expandBatch(req: BatchRequest, familyPlan: (family: string) => { model: string; methods: readonly MethodName[] }[]): CreateRunRequest[] {
+export function expandBatch(req: RunPlanRequest, familyPlan: (family: string) => { model: string; methods: readonly MethodName[] }[]): CreateRunRequest[] {
   if (req.models.length === 0 && !req.families?.length) throw new Error('Choose at least one model or family.');
   if (req.models.length > 0 && req.methods.length === 0) throw new Error('Choose at least one method for the models.');
   const pairs = [...req.models.map((model) => ({ model, methods: req.methods })), ...(req.families ?? []).flatMap(familyPlan)];

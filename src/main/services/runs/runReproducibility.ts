@@ -1,16 +1,12 @@
-import type { ReproducibilityRecord } from '../../shared/api';
-import type { RunRecord } from '../store/RunRepo';
-import { NotFoundError } from './errors';
-import type { Workbench } from './Workbench';
+import type { ReproducibilityRecord } from '../../../shared/runs';
+import type { Store } from '../../store/openStore';
+import type { RunRecord } from '../../store/RunRepo';
+import { APP_VERSION } from '../app/appVersion';
+import { processEnvironment } from '../environment';
+import type { RunsService } from './RunsService';
 
 /** Version of the record's shape, so outside scripts can tell what they read. */
 export const REPRODUCIBILITY_FORMAT = 'align-workbench/reproducibility@1';
-
-function runOf(workbench: Workbench, runId: number): RunRecord {
-  const run = workbench.store.runs.get(runId);
-  if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
-  return run;
-}
 
 /**
  * Everything needed to reproduce a run, as one JSON object: the model file (sha256, GGUF metadata, quantization),
@@ -18,28 +14,19 @@ function runOf(workbench: Workbench, runId: number): RunRecord {
  * sampler and seed, the backend settings, the library versions the run recorded (node-llama-cpp, llama.cpp), the
  * app version, and the judges and rubric versions behind the run's judgements.
  */
-export function reproducibilityRecord(workbench: Workbench, runId: number): ReproducibilityRecord {
-  const store = workbench.store;
-  const run = runOf(workbench, runId);
+export function reproducibilityRecord(store: Pick<Store, 'models' | 'datasets' | 'judgements' | 'runs'>, runs: RunsService, runId: number): ReproducibilityRecord {
+  const run = runs.get(runId);
   const model = run.modelId != null ? store.models.get(run.modelId) : undefined;
   const dataset = store.datasets.get(run.datasetId)!;
   const method = run.config?.method ?? null;
   // The chat template that shaped the prompts: a named wrapper override, else the GGUF's own template text.
   const chatTemplate =
     method?.method !== 'chat' ? null : method.chatTemplate ? { wrapper: method.chatTemplate } : { text: model?.chatTemplate ?? null, source: 'gguf' };
-  const judging = store.db
-    .prepare<[number], { judge: string; judge_name: string | null; rubric_version: string; judge_lang: string; calls: number; repeats: number; judge_runs: string | null; na: number; environment_json: string }>(
-      `SELECT c.judge, (SELECT name FROM judges WHERE identity = c.judge ORDER BY id LIMIT 1) AS judge_name, c.rubric_version, c.judge_lang,
-         count(*) AS calls, count(DISTINCT c.repeat) AS repeats, group_concat(DISTINCT c.judge_run_id) AS judge_runs,
-         sum(c.error IS NOT NULL) AS na, max(c.environment_json) AS environment_json
-       FROM judge_calls c JOIN generations g ON g.id = c.generation_id
-       WHERE g.run_id = ? GROUP BY c.judge, c.rubric_version, c.judge_lang ORDER BY c.judge, c.rubric_version, c.judge_lang`,
-    )
-    .all(runId);
+  const judging = store.judgements.judgingSummary(runId);
   return {
     format: REPRODUCIBILITY_FORMAT,
     run: { id: run.id, name: run.name, kind: run.kind, status: run.status, createdAt: run.createdAt, total: run.total, generations: run.done },
-    app: { version: workbench.version, atCreation: run.environment.app ?? null },
+    app: { version: APP_VERSION, atCreation: run.environment.app ?? null },
     environment: run.environment,
     model: model
       ? {
@@ -88,13 +75,13 @@ export function reproducibilityRecord(workbench: Workbench, runId: number): Repr
  * its seed, backend) and the same frozen item list. Refused when the model file or the URIAL prompt file no longer
  * has the hash the run recorded: the new run could not reproduce the old one.
  */
-export async function rerun(workbench: Workbench, runId: number): Promise<RunRecord> {
-  const run = runOf(workbench, runId);
+export async function rerun(store: Pick<Store, 'models' | 'runs'>, runs: RunsService, runId: number): Promise<RunRecord> {
+  const run = runs.get(runId);
   if (run.kind !== 'generate' || !run.config) throw new Error(`Run ${runId} holds imported outputs: there are no generation settings to re-run.`);
   const { config } = run;
-  const recorded = workbench.store.models.get(config.modelId);
+  const recorded = store.models.get(config.modelId);
   if (!recorded) throw new Error(`Model ${config.modelId} of run ${runId} is not in the library any more. Add it again with "models add".`);
-  const plan = await workbench.planRun({
+  const plan = await runs.plan({
     ...config.method,
     model: String(config.modelId),
     dataset: String(config.datasetId),
@@ -106,15 +93,15 @@ export async function rerun(workbench: Workbench, runId: number): Promise<RunRec
   const promptShaNow = (plan.described as Record<string, unknown>).promptSha256;
   if (promptSha && promptShaNow !== promptSha)
     throw new Error(`The prompt file ${run.method.promptFile ?? ''} changed since run ${runId} (sha256 ${promptSha} then, ${String(promptShaNow ?? 'none')} now): a re-run would not reproduce it.`);
-  return workbench.store.runs.insert({
+  return store.runs.insert({
     name: `${run.name} · re-run of #${run.id}`,
     kind: 'generate',
     modelId: config.modelId,
     datasetId: config.datasetId,
     config,
     method: { ...run.method, rerunOf: String(run.id) },
-    environment: workbench.environment(),
+    environment: processEnvironment(),
     status: 'pending',
-    itemIds: workbench.store.runs.itemIds(run.id),
+    itemIds: store.runs.itemIds(run.id),
   });
 }

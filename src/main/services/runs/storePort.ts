@@ -1,8 +1,8 @@
-import type { RunStorePort } from '../core/runs/RunStorePort';
-import type { Store } from '../store/openStore';
+import type { RunStorePort } from '../../core/runs/RunStorePort';
+import type { Store } from '../../store/openStore';
 
 /** Adapts the SQLite store to the run queue's port. */
-export function storePort(store: Store): RunStorePort {
+export function storePort(store: Pick<Store, 'runs' | 'datasets' | 'generations' | 'models'>): RunStorePort {
   return {
     getRun: (runId) => store.runs.get(runId),
     plannedItems: (runId) => store.datasets.itemsOfRun(runId),
