@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loopDetector } from '../src/main/core/detectors/loopDetector';
-import { exactRepeatedTail } from '../src/main/core/detectors/onlineLoopDetector';
+import { exactRepeatedTail } from '../src/main/core/inference/onlineLoopDetector';
 import { LlamaBackend } from '../src/main/core/inference/llama/LlamaBackend';
 import { zeroShotMethod, type PromptSpec } from '../src/main/core/prompting';
 import type { GenerateResult } from '../src/main/core/inference/Backend';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactRepeatedTail, OnlineLoopDetector, ONLINE_LOOP_SETTINGS, type LoopSensitivity } from '../../../src/main/core/detectors/onlineLoopDetector';
+import { exactRepeatedTail, OnlineLoopDetector, ONLINE_LOOP_SETTINGS, type LoopSensitivity } from '../../../src/main/core/inference/onlineLoopDetector';
 import { CLEAN, LONG_EN } from './fixtures';
 
 /** A toy tokenizer: each word with its leading space, and each punctuation mark, is one token. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextBoundProblem, judgeFit, MAX_CONTEXT_OVER_TRAINED } from '../../../src/main/core/models/memoryFit';
+import { contextBoundProblem, judgeFit, MAX_CONTEXT_OVER_TRAINED } from '../../../src/main/core/inference/llama/memoryFit';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Detector, DetectorInput, DetectorResult, Finding } from './Detector';
-import { wordTokens } from './wordTokens';
+import { wordTokens } from '../../../shared/wordTokens';
 
 /**
  * Thresholds of the loop detector. All are settings so they can be re-tuned from the stored

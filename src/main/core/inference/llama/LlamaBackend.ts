@@ -22,7 +22,7 @@ import {
 } from 'node-llama-cpp';
 import type { GpuOffload, SamplerConfig } from '../../../../shared/domain';
 import { formatBytes } from '../../../../shared/formatBytes';
-import { OnlineLoopDetector } from '../../detectors/onlineLoopDetector';
+import { OnlineLoopDetector } from '../onlineLoopDetector';
 import type { PromptSpec } from '../../prompting/PromptMethod';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { contextFit, estimateMemory, runtimeMode } from './estimateMemory';

@@ -1,6 +1,6 @@
 import { GgufInsights, type Llama } from 'node-llama-cpp';
 import type { GpuOffload } from '../../../../shared/domain';
-import { contextBoundProblem, judgeFit, type Bytes, type FitVerdict, type MemoryNeeds } from '../../models/memoryFit';
+import { contextBoundProblem, judgeFit, type Bytes, type FitVerdict, type MemoryNeeds } from './memoryFit';
 import { getLlamaRuntime } from './getLlamaRuntime';
 import { inspectGguf, ModelFileError } from './inspectGguf';
 

@@ -1,5 +1,5 @@
 import type { FinishReason, SamplerConfig } from '../../../../shared/domain';
-import { OnlineLoopDetector } from '../../detectors/onlineLoopDetector';
+import { OnlineLoopDetector } from '../onlineLoopDetector';
 import type { PromptSpec } from '../../prompting/PromptMethod';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { TextStopper } from '../llama/TextStopper';

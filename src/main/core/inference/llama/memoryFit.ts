@@ -2,7 +2,7 @@
  * Whether a model + context fits the machine, from byte estimates (node-llama-cpp's resolvers, see
  * core/inference/llama/estimateMemory.ts) and the free memory. Pure: unit-tested with plain numbers.
  */
-import { formatBytes } from '../../../shared/formatBytes';
+import { formatBytes } from '../../../../shared/formatBytes';
 
 export interface Bytes {
   ram: number;

@@ -17,7 +17,7 @@
  */
 
 import type { LoopStopConfig } from '../../../shared/domain';
-import { wordTokens } from './wordTokens';
+import { wordTokens } from '../../../shared/wordTokens';
 
 export type LoopSensitivity = LoopStopConfig['sensitivity'];
 
