@@ -43,7 +43,7 @@ export interface Subset {
   limit?: number;
 }
 
-export const METHODS = ['zero-shot', 'urial', 'chat', 'custom'] as const;
+export const METHODS = ['zero-shot', 'urial-zero', 'urial', 'chat', 'custom'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 export interface MethodConfig {

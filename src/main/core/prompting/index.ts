@@ -10,7 +10,9 @@ export {
 } from './resolveUrialPromptFile';
 export type { UrialPromptDirs } from './resolveUrialPromptFile';
 export { zeroShotMethod, ZERO_SHOT_SUFFIX } from './zeroShot';
-export { createUrialMethod, prepareUrialText } from './urial';
+export { createUrialMethod, prepareUrialText, urialZeroMethod } from './urial';
+export { URIAL_STOPS, URIAL_TEMPLATES, urialTemplate, urialTemplateFor } from './urialTemplate';
+export type { UrialTemplate, UrialTemplateName } from './urialTemplate';
 export { chatMethod } from './chat';
 export { customMethod, INSTRUCTION_PLACEHOLDER } from './custom';
 export { getPromptMethod, listPromptMethods } from './registry';
