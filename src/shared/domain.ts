@@ -110,6 +110,11 @@ export interface RunConfig {
   method: MethodConfig;
   sampler: SamplerConfig;
   backend: BackendConfig;
+  /**
+   * The decoding preset the sampler was set from (src/shared/presets.ts, e.g. "urial-reference"), recorded by
+   * name so tables can cite it; only when the sampler still matches it (`presetDeviations` is empty).
+   */
+  preset?: string;
 }
 
 export const FINISH_REASONS = ['stop', 'eos', 'max-tokens', 'loop', 'aborted', 'error'] as const;

@@ -3,10 +3,10 @@ import { basename, join, resolve } from 'node:path';
 import type { AgreementReport, AnnotationItem, MethodSettings } from '../../shared/api';
 import type { BackendConfig, MethodConfig, MethodName, RunProgress, RunStatus, SamplerConfig, Subset } from '../../shared/domain';
 import { readDatasetFile, readGenerationsFile, selectSubset, type FieldMapping } from '../core/datasets';
-import { DETECTORS } from '../core/detectors';
+import { DETECTORS, identifyLanguage } from '../core/detectors';
 import { sha256File } from '../core/files/sha256File';
 import { defaultThreads, LlamaBackend } from '../core/inference';
-import { getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../core/prompting';
+import { decideUrialPromptLanguage, getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../core/prompting';
 import { BackendPool } from '../core/runs/BackendPool';
 import { executeRun } from '../core/runs/executeRun';
 import { openStore, type Store } from '../store/openStore';
@@ -44,6 +44,8 @@ export interface CreateRunRequest extends MethodSettings {
   method: MethodName;
   dataset: string;
   promptLang?: string;
+  /** URIAL: a prompt in another language than the dataset's is refused unless this is set (issue 12). */
+  allowPromptLangMismatch?: boolean;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;
@@ -153,7 +155,7 @@ export class Workbench {
     const model = await this.resolveModel(request.model);
     if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
     const dataset = this.resolveDataset(request.dataset);
-    const method = this.#methodConfig(request, dataset);
+    const { method, promptLanguage } = await this.#methodConfig(request, dataset);
     // Prepared here so a bad prompt file or template fails at planning, not mid-run.
     const prepared = getPromptMethod(method.method, this.#prompting).prepare(method);
     const selection = selectSubset(this.store.datasets.items(dataset.id), request.subset ?? {});
@@ -161,7 +163,7 @@ export class Workbench {
     // The stop and cleaning rules are the method's, the same for every item: recorded once with the run.
     const { stop, clean, kind } = prepared.build(selection.items[0]!);
     checkRemoteMethod(model, kind);
-    const described = { ...prepared.describe(), stop: JSON.stringify(stop), clean };
+    const described = { ...prepared.describe(), ...promptLanguage, stop: JSON.stringify(stop), clean };
     return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
   }
 
@@ -366,20 +368,30 @@ export class Workbench {
 
   // HELPERS
 
-  #methodConfig(request: CreateRunRequest, dataset: DatasetRecord): MethodConfig {
+  async #methodConfig(request: CreateRunRequest, dataset: DatasetRecord): Promise<{ method: MethodConfig; promptLanguage?: Record<string, string> }> {
     const method: MethodConfig = { method: request.method };
+    let promptLanguage: Record<string, string> | undefined;
     if (request.method === 'urial') {
-      // The prompt language is independent of the dataset's (English URIAL on French items is a study arm).
-      method.promptLang = request.promptLang ?? dataset.lang;
-      method.promptFile = request.promptFile
-        ? resolve(request.promptFile)
-        : resolveUrialPromptFile(method.promptLang, this.#prompting.urialDirs!);
+      // A shipped prompt is chosen by language, so its language is known; a file given by path is checked.
+      const shipped = !request.promptFile;
+      const shippedLang = request.promptLang ?? dataset.lang;
+      method.promptFile = shipped ? resolveUrialPromptFile(shippedLang, this.#prompting.urialDirs!) : resolve(request.promptFile!);
       if (!existsSync(method.promptFile)) throw new Error(`URIAL prompt file not found: ${method.promptFile}`);
+      const decision = await decideUrialPromptLanguage({
+        path: method.promptFile,
+        datasetLang: dataset.lang,
+        declared: shipped ? shippedLang : request.promptLang,
+        // Choosing a prompt language for the shipped prompts (a study arm) is asking explicitly.
+        allowMismatch: request.allowPromptLangMismatch === true || (shipped && request.promptLang !== undefined),
+        identify: identifyLanguage,
+      });
+      method.promptLang = decision.promptLang;
+      promptLanguage = decision.describe;
     }
     if (request.systemPrompt) method.systemPrompt = request.systemPrompt;
     if (request.chatTemplate) method.chatTemplate = request.chatTemplate;
     if (request.template) method.template = request.template;
-    return method;
+    return { method, promptLanguage };
   }
 
   /** What a run records about this process when it is created (app, Node, platform). */

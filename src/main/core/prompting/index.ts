@@ -17,3 +17,11 @@ export { chatMethod } from './chat';
 export { customMethod, INSTRUCTION_PLACEHOLDER } from './custom';
 export { getPromptMethod, listPromptMethods } from './registry';
 export type { PromptMethodOptions } from './registry';
+export {
+  decidePromptLanguage,
+  decideUrialPromptLanguage,
+  detectPromptFileLanguage,
+  PROMPT_LANG_MIN_CONFIDENCE,
+  urialPromptProse,
+} from './promptLanguage';
+export type { IdentifyLanguage, LanguageGuess, PromptLanguageDecision, PromptLangSource } from './promptLanguage';

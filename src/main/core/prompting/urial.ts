@@ -122,6 +122,6 @@ function readPromptFile(path: string): Buffer {
  * A UTF-8 BOM or Windows line endings (files edited by hand) would otherwise end up in the prompt and
  * mix "\r\n" with the "\n" we append. The official files have neither, so they are unchanged.
  */
-function normalizeNewlines(text: string): string {
+export function normalizeNewlines(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
