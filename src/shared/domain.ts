@@ -56,6 +56,10 @@ export interface MethodConfig {
   systemPrompt?: string;
   /** chat: override the GGUF's template with a named node-llama-cpp chat wrapper (e.g. "chatML", "llama2Chat"). */
   chatTemplate?: string;
+  /** chat: the date (YYYY-MM-DD) date-printing templates see, pinned when the run is created. */
+  chatDate?: string;
+  /** chat: confirmed that a system prompt may be folded into the user turn of a template without a system role. */
+  allowSystemFold?: boolean;
   /** custom: a template containing `{instruction}`. */
   template?: string;
 }

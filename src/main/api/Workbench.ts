@@ -46,6 +46,10 @@ export interface CreateRunRequest extends MethodSettings {
   promptLang?: string;
   /** URIAL: a prompt in another language than the dataset's is refused unless this is set (issue 12). */
   allowPromptLangMismatch?: boolean;
+  /** chat: the date shown by date-printing templates (YYYY-MM-DD); default: the day the run is created. */
+  chatDate?: string;
+  /** chat: confirm folding the system prompt into the user turn of a template without a system role. */
+  allowSystemFold?: boolean;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;
@@ -387,6 +391,11 @@ export class Workbench {
       });
       method.promptLang = decision.promptLang;
       promptLanguage = decision.describe;
+    }
+    if (request.method === 'chat') {
+      // Pinned at creation and stored with the run, so a resumed run renders the same date.
+      method.chatDate = request.chatDate ?? new Date().toISOString().slice(0, 10);
+      if (request.allowSystemFold) method.allowSystemFold = true;
     }
     if (request.systemPrompt) method.systemPrompt = request.systemPrompt;
     if (request.chatTemplate) method.chatTemplate = request.chatTemplate;
