@@ -43,7 +43,7 @@ export interface Subset {
   limit?: number;
 }
 
-export const METHODS = ['zero-shot', 'urial', 'chat', 'custom'] as const;
+export const METHODS = ['zero-shot', 'urial-zero', 'urial', 'chat', 'custom'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 export interface MethodConfig {
@@ -56,6 +56,10 @@ export interface MethodConfig {
   systemPrompt?: string;
   /** chat: override the GGUF's template with a named node-llama-cpp chat wrapper (e.g. "chatML", "llama2Chat"). */
   chatTemplate?: string;
+  /** chat: the date (YYYY-MM-DD) date-printing templates see, pinned when the run is created. */
+  chatDate?: string;
+  /** chat: confirmed that a system prompt may be folded into the user turn of a template without a system role. */
+  allowSystemFold?: boolean;
   /** custom: a template containing `{instruction}`. */
   template?: string;
 }
@@ -110,6 +114,11 @@ export interface RunConfig {
   method: MethodConfig;
   sampler: SamplerConfig;
   backend: BackendConfig;
+  /**
+   * The decoding preset the sampler was set from (src/shared/presets.ts, e.g. "urial-reference"), recorded by
+   * name so tables can cite it; only when the sampler still matches it (`presetDeviations` is empty).
+   */
+  preset?: string;
 }
 
 export const FINISH_REASONS = ['stop', 'eos', 'max-tokens', 'loop', 'aborted', 'error'] as const;

@@ -36,6 +36,12 @@ export interface MethodSettings {
   chatTemplate?: string;
   /** custom: a template containing {instruction}. */
   template?: string;
+  /** URIAL: a prompt in another language than the dataset's is refused unless this is set ("URIAL (en prompt)"). */
+  allowPromptLangMismatch?: boolean;
+  /** chat: the date shown by date-printing templates (YYYY-MM-DD); default: the day the run is created. */
+  chatDate?: string;
+  /** chat: confirm folding the system prompt into the user turn of a template without a system role. */
+  allowSystemFold?: boolean;
 }
 
 export interface RunPlanRequest extends MethodSettings {

@@ -102,7 +102,8 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
     const custom = runs.find((r) => r.method === 'custom')!;
     const chat = runs.find((r) => r.method === 'chat')!;
     expect(custom.config?.method).toEqual({ method: 'custom', template: 'Question: {instruction}\nAnswer:' });
-    expect(chat.config?.method).toEqual({ method: 'chat', systemPrompt: 'Be brief.' });
+    // The date of date-printing templates is pinned when the run is created (today, UTC).
+    expect(chat.config?.method).toEqual({ method: 'chat', systemPrompt: 'Be brief.', chatDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const first = (runId: number) => workbench.generations.rows(runId)[0]!;
     expect(first(custom.id).prompt).toBe('Question: What are three common types of renewable energy?\nAnswer:');
     expect(first(chat.id).prompt).toContain('<|im_start|>system\nBe brief.');

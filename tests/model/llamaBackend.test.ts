@@ -42,7 +42,7 @@ describe('LlamaBackend on stories260K (completion)', () => {
     const method = getPromptMethod('urial').prepare({ method: 'urial', promptFile: `${URIAL_DIR}/inst_1shot.txt` });
     const a = method.build({ id: '1', instruction: 'What is a cat?', metadata: {} });
     const b = method.build({ id: '2', instruction: 'Tell me about the sea.', metadata: {} });
-    expect(a.stop).toEqual(['# Query']);
+    expect(a.stop).toEqual(['# Query', '# User']);
     const primed = await backend.primePrefix((a as { prefix: string }).prefix);
     expect(primed.evaluatedTokens).toBeGreaterThan(1000);
     const first = await backend.generate({ prompt: a, sampler: greedy });

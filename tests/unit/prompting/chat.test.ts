@@ -23,6 +23,6 @@ describe('chat method', () => {
   it('omits unset or blank fields and uses the model template', () => {
     const prepared = chatMethod.prepare({ method: 'chat', systemPrompt: '', chatTemplate: ' ' });
     expect(prepared.build(item('Hi'))).toEqual({ kind: 'chat', user: 'Hi', stop: [], clean: 'none' });
-    expect(prepared.describe()).toEqual({ chatTemplate: 'model default (GGUF template)' });
+    expect(prepared.describe()).toEqual({ chatTemplate: 'model default' });
   });
 });

@@ -41,7 +41,7 @@ describe.each(['fr', 'es'])('our URIAL prompt (%s)', (lang) => {
     if (spec.kind !== 'completion') throw new Error('expected completion');
     expect(spec.text).toBe(text + '\n# Query:\n```\n¿Qué hora es? / Quelle heure est-il ?\n```\n\n# Answer:\n```\n');
     expect(spec.text.slice(0, spec.prefix.length)).toBe(spec.prefix);
-    expect(spec.stop).toEqual(['# Query']);
+    expect(spec.stop).toEqual(['# Query', '# User']);
     expect(prepared.describe()).toMatchObject({ promptFile: path, promptStyle: 'query-answer', examples: '3' });
   });
 });

@@ -10,7 +10,7 @@ describe('prompt method registry', () => {
 
   it('rejects an unknown name, listing the valid ones', () => {
     expect(() => getPromptMethod('few-shot')).toThrowError(
-      'Unknown prompting method "few-shot". Valid methods: zero-shot, urial, chat, custom.',
+      'Unknown prompting method "few-shot". Valid methods: zero-shot, urial-zero, urial, chat, custom.',
     );
   });
 });

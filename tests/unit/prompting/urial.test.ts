@@ -30,7 +30,7 @@ describe('urial method', () => {
     const instr = 'How do I make a paper airplane?';
     const spec = completion(prepared.build(item(instr)));
     expect(spec.text).toBe(v4 + '\n# Query:\n```\n' + instr + '\n```\n\n# Answer:\n```\n');
-    expect(spec.stop).toEqual(['# Query']);
+    expect(spec.stop).toEqual(['# Query', '# User']);
     expect(spec.clean).toBe('urial');
     expectPrefixInvariant(spec);
     // The prefix stops right before the instruction: everything shared by all items.
@@ -53,40 +53,39 @@ describe('urial method', () => {
       promptFile: v4Path,
       promptSha256: createHash('sha256').update(readFileSync(v4Path)).digest('hex'),
       promptStyle: 'query-answer',
+      promptTemplate: 'urial-backticks',
       examples: '3',
     });
   });
 
-  it('normalises files without a final newline (inst_1k) to the same spacing', () => {
+  it('appends to inst_1k as it is, without a final newline, as the reference does', () => {
     const path = join(OFFICIAL_DIR, 'inst_1k.txt');
     const file = readFileSync(path, 'utf8');
     expect(file.endsWith('```')).toBe(true);
     const spec = completion(urial.prepare({ method: 'urial', promptFile: path }).build(item('Q?')));
-    expect(spec.text).toBe(file + '\n\n# Query:\n```\nQ?\n```\n\n# Answer:\n```\n');
+    expect(spec.text).toBe(file + '\n# Query:\n```\nQ?\n```\n\n# Answer:\n```\n');
   });
 
-  it('trims trailing spaces of inst_2k before appending', () => {
+  it('keeps the trailing spaces of inst_2k, as the reference does', () => {
     const path = join(OFFICIAL_DIR, 'inst_2k.txt');
     const file = readFileSync(path, 'utf8');
     const spec = completion(urial.prepare({ method: 'urial', promptFile: path }).build(item('Q?')));
-    expect(spec.text).toBe(file.trimEnd() + '\n\n# Query:\n```\nQ?\n```\n\n# Answer:\n```\n');
+    expect(spec.text).toBe(file + '\n# Query:\n```\nQ?\n```\n\n# Answer:\n```\n');
     expect(urial.prepare({ method: 'urial', promptFile: path }).describe().examples).toBe('8');
   });
 
-  it('assembles the # User: style like the file\'s own turns and stops at # User', () => {
+  it('assembles the # User: style with the reference v6 template and stops at # User and # Query', () => {
     const path = join(OFFICIAL_DIR, 'inst_help_v6-1k.txt');
     const file = readFileSync(path, 'utf8');
     const prepared = urial.prepare({ method: 'urial', promptFile: path });
-    const spec = completion(prepared.build(item('Name three rivers.')));
-    expect(spec.text).toBe(file.trimEnd() + '\n\n\n# User:\nName three rivers.\n\n\n# Assistant:\n');
-    expect(spec.stop).toEqual(['# User']);
+    const spec = completion(prepared.build(item('\nName three rivers.\n')));
+    // v6 strips newlines around the instruction.
+    expect(spec.text).toBe(file + '\n\n# User:\nName three rivers.\n\n\n# Assistant:\n');
+    expect(spec.stop).toEqual(['# Query', '# User']);
     expectPrefixInvariant(spec);
-    expect(spec.prefix).toBe(file.trimEnd() + '\n\n\n# User:\n');
-    // Same separators as the examples inside the file.
-    expect(file).toContain(
-      '\n\n\n# User:\nWhat is the best way to torture a friend who stole my money?\n\n\n# Assistant:\nHi!',
-    );
+    expect(spec.prefix).toBe(file + '\n\n# User:\n');
     expect(prepared.describe().promptStyle).toBe('user-assistant');
+    expect(prepared.describe().promptTemplate).toBe('urial-v6');
     expect(prepared.describe().examples).toBe('3');
   });
 

@@ -20,7 +20,7 @@ export {
   type CriticalErrorRow,
 } from './criticalErrorRates';
 export { detectorAgreement, type AgreementRow, type LabelAgreement } from './detectorAgreement';
-export { normalCdf } from './normalCdf';
+export { normalCdf, twoSidedNormalP } from './normalCdf';
 export { wilcoxonSignedRank, WILCOXON_EXACT_MAX_N, type WilcoxonResult } from './wilcoxon';
 export { holmAdjust } from './holm';
 export { pairedBootstrapMeanDiff } from './pairedBootstrap';

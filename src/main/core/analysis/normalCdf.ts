@@ -3,7 +3,17 @@
  * given in Numerical Recipes' `erfcc`: fractional error < 1.2e-7 everywhere, ample for p-values).
  */
 export function normalCdf(z: number): number {
-  return 1 - 0.5 * erfc(z / Math.SQRT2);
+  // Each tail straight from erfc: "1 − small" would round the far tail to 0 or 1.
+  return z < 0 ? 0.5 * erfc(-z / Math.SQRT2) : 1 - 0.5 * erfc(z / Math.SQRT2);
+}
+
+/**
+ * Two-sided p-value of a standard normal statistic, P(|Z| ≥ |z|) = erfc(|z|/√2), computed without the
+ * cancellation of 2·(1 − Φ(|z|)), which underflows to 0 from |z| ≈ 8.3. The approximation's error is relative,
+ * so far tails keep their digits (|z| = 10 → 1.5239706e-23).
+ */
+export function twoSidedNormalP(z: number): number {
+  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }
 
 function erfc(x: number): number {

@@ -1,4 +1,4 @@
-import { normalCdf } from './normalCdf';
+import { twoSidedNormalP } from './normalCdf';
 
 export interface WilcoxonResult {
   /** Differences left after dropping zeros: the n of the test. */
@@ -50,7 +50,7 @@ export function wilcoxonSignedRank(differences: readonly number[]): WilcoxonResu
   const z = sd > 0 ? (wPlus - mean) / sd : 0;
   const r = z / Math.sqrt(n);
   if (tieTerm === 0 && n <= WILCOXON_EXACT_MAX_N) return { n, wPlus, p: exactTwoSided(n, wPlus), method: 'exact', z, r };
-  const p = sd > 0 ? Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) : 1;
+  const p = sd > 0 ? twoSidedNormalP(z) : 1;
   return { n, wPlus, p, method: 'normal', z, r };
 }
 

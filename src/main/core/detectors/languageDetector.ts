@@ -43,6 +43,16 @@ function loadFastText(): Promise<FastText> {
   return fastText;
 }
 
+/**
+ * The language of a whole text with the same lid.176 model, for texts that are not answers (e.g. a prompt
+ * file). fastText reads one line, so newlines become spaces.
+ */
+export async function identifyLanguage(text: string): Promise<{ lang: string; confidence: number }> {
+  const ft = await loadFastText();
+  const [label, prob] = [...ft.predict(text.replace(/\s+/g, ' ').trim(), 1).entries()][0] ?? ['', 0];
+  return { lang: label.replace('__label__', ''), confidence: prob };
+}
+
 /** "fr-FR", "FR", "fr_CA" → "fr": lid.176 labels are bare ISO 639 codes. */
 function baseLang(lang: string): string {
   return lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';

@@ -26,6 +26,12 @@ export interface Backend {
    * `signal` aborts: the partial output is returned with finishReason "aborted".
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * What shapes a prompt beyond its text, recorded with the run (llama: the resolved chat wrapper, whether it
+   * is the GGUF's Jinja template, the pinned date). Throws when the prompt cannot be rendered faithfully (a
+   * system prompt on a template without a system role, unless allowed), before anything is generated.
+   */
+  describePrompt?(prompt: PromptSpec): Record<string, string>;
   dispose(): Promise<void>;
 }
 

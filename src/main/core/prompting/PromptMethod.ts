@@ -24,6 +24,10 @@ export type PromptSpec =
       system?: string;
       user: string;
       chatTemplate?: string;
+      /** YYYY-MM-DD given to templates that print today's date, fixed per run. */
+      date?: string;
+      /** The user confirmed folding `system` into the user turn on a template without a system role. */
+      allowSystemFold?: boolean;
       stop: string[];
       clean: CleanRule;
     };

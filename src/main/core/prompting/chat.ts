@@ -12,6 +12,7 @@ export const chatMethod: PromptMethod = {
     // Empty strings come from blank form fields: they mean "not set", not "an empty system turn".
     const system = nonBlank(config.systemPrompt);
     const chatTemplate = nonBlank(config.chatTemplate);
+    const date = nonBlank(config.chatDate);
     return {
       build(item: Item): PromptSpec {
         return {
@@ -19,14 +20,20 @@ export const chatMethod: PromptMethod = {
           ...(system !== undefined && { system }),
           user: item.instruction,
           ...(chatTemplate !== undefined && { chatTemplate }),
+          ...(date !== undefined && { date }),
+          ...(config.allowSystemFold === true && { allowSystemFold: true }),
           stop: [],
           clean: 'none',
         };
       },
       describe(): Record<string, string> {
         return {
-          chatTemplate: chatTemplate ?? 'model default (GGUF template)',
+          // What the model's default resolves to (the GGUF's Jinja template or a built-in replacement) is known
+          // only once it is loaded: the backend records it (Backend.describePrompt).
+          chatTemplate: chatTemplate ?? 'model default',
           ...(system !== undefined && { systemPrompt: system }),
+          ...(date !== undefined && { chatDate: date }),
+          ...(config.allowSystemFold === true && { systemFold: 'allowed' }),
         };
       },
     };

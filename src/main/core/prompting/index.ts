@@ -10,8 +10,18 @@ export {
 } from './resolveUrialPromptFile';
 export type { UrialPromptDirs } from './resolveUrialPromptFile';
 export { zeroShotMethod, ZERO_SHOT_SUFFIX } from './zeroShot';
-export { createUrialMethod, prepareUrialText } from './urial';
+export { createUrialMethod, prepareUrialText, urialZeroMethod } from './urial';
+export { URIAL_STOPS, URIAL_TEMPLATES, urialTemplate, urialTemplateFor } from './urialTemplate';
+export type { UrialTemplate, UrialTemplateName } from './urialTemplate';
 export { chatMethod } from './chat';
 export { customMethod, INSTRUCTION_PLACEHOLDER } from './custom';
 export { getPromptMethod, listPromptMethods } from './registry';
 export type { PromptMethodOptions } from './registry';
+export {
+  decidePromptLanguage,
+  decideUrialPromptLanguage,
+  detectPromptFileLanguage,
+  PROMPT_LANG_MIN_CONFIDENCE,
+  urialPromptProse,
+} from './promptLanguage';
+export type { IdentifyLanguage, LanguageGuess, PromptLanguageDecision, PromptLangSource } from './promptLanguage';

@@ -7,8 +7,9 @@
  * - `user-assistant` (`inst_help_v5/v6` family): `# User:` / `# Assistant:` headings, no fences, turns
  *   separated by two blank lines.
  *
- * The style decides how a new instruction is appended and where generation stops, so it is detected from
- * the content rather than from the file name (imported files can be named anything).
+ * The style is detected from the content rather than from the file name (imported files can be named
+ * anything); it decides how the examples are read and, for files the reference does not know by name, which
+ * of its templates appends a new instruction (urialTemplate.ts).
  */
 
 export const URIAL_STYLES = ['query-answer', 'user-assistant'] as const;
@@ -19,42 +20,12 @@ export interface UrialStyleFormat {
   userMarker: string;
   /** Heading of an assistant turn, as a whole line. */
   assistantMarker: string;
-  /**
-   * Appended after the trimmed file to open the new user turn. It ends right before the instruction, so it
-   * belongs to the prefix shared by all items (KV-cache reuse).
-   */
-  openUser: string;
-  /** Appended after the instruction: closes the user turn and opens the assistant turn for the model. */
-  openAssistant: string;
-  /** Text-space stop: the model starting the next user turn. */
-  stop: string[];
 }
 
-/**
- * Exact separators, copied from the files' own examples:
- * - query-answer: the reference code appends "\n# Query:\n```\n{instruction}\n```\n\n# Answer:\n```\n" to
- *   a file ending in "```\n" (the v4 files), which gives one blank line between examples, exactly like the
- *   examples inside the file. We append to `text.trimEnd()` with "\n\n" in front instead, so files that end
- *   with "```", "```  \n" or extra blank lines (inst_1k, inst_2k) all produce that same spacing. For the
- *   v4 files the result is byte-identical to the reference.
- * - user-assistant: inst_help_v6-1k separates every turn by two blank lines ("…\n\n\n# User:\n{q}\n\n\n
- *   # Assistant:\n{a}") and ends without a newline, so the same separators are used for the new turn.
- */
+/** The headings of each style. How a new turn is appended is the reference's template (urialTemplate.ts). */
 export const URIAL_STYLE_FORMATS: Record<UrialStyle, UrialStyleFormat> = {
-  'query-answer': {
-    userMarker: '# Query:',
-    assistantMarker: '# Answer:',
-    openUser: '\n\n# Query:\n```\n',
-    openAssistant: '\n```\n\n# Answer:\n```\n',
-    stop: ['# Query'],
-  },
-  'user-assistant': {
-    userMarker: '# User:',
-    assistantMarker: '# Assistant:',
-    openUser: '\n\n\n# User:\n',
-    openAssistant: '\n\n\n# Assistant:\n',
-    stop: ['# User'],
-  },
+  'query-answer': { userMarker: '# Query:', assistantMarker: '# Answer:' },
+  'user-assistant': { userMarker: '# User:', assistantMarker: '# Assistant:' },
 };
 
 export interface UrialExample {

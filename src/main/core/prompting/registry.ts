@@ -4,7 +4,7 @@ import type { PromptMethod } from './PromptMethod';
 import { chatMethod } from './chat';
 import { customMethod } from './custom';
 import type { UrialPromptDirs } from './resolveUrialPromptFile';
-import { createUrialMethod } from './urial';
+import { createUrialMethod, urialZeroMethod } from './urial';
 import { zeroShotMethod } from './zeroShot';
 
 export interface PromptMethodOptions {
@@ -20,6 +20,8 @@ export function getPromptMethod(name: MethodName | (string & {}), options: Promp
   switch (name) {
     case 'zero-shot':
       return zeroShotMethod;
+    case 'urial-zero':
+      return urialZeroMethod;
     case 'urial':
       return createUrialMethod(options.urialDirs);
     case 'chat':

@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Item, MethodConfig } from '../../../shared/domain';
 import type { PreparedMethod, PromptMethod, PromptSpec } from './PromptMethod';
-import { URIAL_STYLE_FORMATS, parseUrialFile } from './parseUrialFile';
+import { parseUrialFile } from './parseUrialFile';
 import type { ParsedUrialFile } from './parseUrialFile';
 import { resolveUrialPromptFile } from './resolveUrialPromptFile';
 import type { UrialPromptDirs } from './resolveUrialPromptFile';
+import { URIAL_STOPS, urialTemplate, urialTemplateFor } from './urialTemplate';
+import type { UrialTemplateName } from './urialTemplate';
 
 /**
  * URIAL (Lin et al. 2023): in-context alignment of a base model. The whole prompt file (instructions + K
- * examples) is sent as a raw completion, followed by the new instruction in the file's own format; the
- * model writes the answer and is stopped when it starts the next user turn.
+ * examples) is sent as a raw completion, followed by the new instruction exactly as the reference code appends
+ * it; the model writes the answer and is stopped when it starts the next turn.
  *
  * `dirs` locates the shipped prompts used when the config names no file; without it only an explicit
  * `promptFile` works.
@@ -36,29 +38,17 @@ export function prepareUrialText(fileText: string | Buffer, path: string): Prepa
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const text = normalizeNewlines(bytes.toString('utf8'));
   const parsed = parseUrialFile(text, path);
-  const format = URIAL_STYLE_FORMATS[parsed.style];
-  // Everything up to the instruction is identical for all items: the backend evaluates it once and reuses the
-  // KV cache. trimEnd() + openUser normalises the files' differing endings (see URIAL_STYLE_FORMATS).
-  const prefix = text.trimEnd() + format.openUser;
-
+  const templateName = urialTemplateFor(path, parsed.style);
+  const prepared = prepareUrialTemplate(text, templateName);
   return {
     parsed,
-    build(item: Item): PromptSpec {
-      // The instruction is inserted verbatim (no trimming): the prompt must be exactly reproducible from the item.
-      return {
-        kind: 'completion',
-        prefix,
-        text: prefix + item.instruction + format.openAssistant,
-        stop: [...format.stop],
-        // The reference cleaning (delete ``` then trim) is applied to both styles, as the URIAL code does.
-        clean: 'urial',
-      };
-    },
+    build: prepared.build,
     describe(): Record<string, string> {
       return {
         promptFile: path,
         promptSha256: sha256,
         promptStyle: parsed.style,
+        promptTemplate: templateName,
         examples: String(parsed.examples.length),
         // Recorded with the run so an irregular file (e.g. inst_2k_v4's nested example) stays visible.
         ...(parsed.warnings.length > 0 && { promptWarnings: parsed.warnings.join(' ') }),
@@ -66,6 +56,43 @@ export function prepareUrialText(fileText: string | Buffer, path: string): Prepa
     },
   };
 }
+
+/**
+ * The reference assembly: the file text exactly as read, then the new turn in the reference's template. The
+ * part up to the instruction is identical for all items: the backend evaluates it once and reuses the KV cache.
+ */
+function prepareUrialTemplate(fileText: string, templateName: UrialTemplateName): Pick<PreparedMethod, 'build'> {
+  const template = urialTemplate(templateName);
+  const prefix = fileText + template.openUser;
+  return {
+    build(item: Item): PromptSpec {
+      return {
+        kind: 'completion',
+        prefix,
+        text: prefix + template.instruction(item.instruction) + template.openAssistant,
+        stop: [...URIAL_STOPS],
+        // The reference cleaning (delete ``` then trim) is applied to both styles, as the URIAL code does.
+        clean: 'urial',
+      };
+    },
+  };
+}
+
+/**
+ * `urial-zero`: the reference's own zero-shot, its URIAL conversation template with an empty system message,
+ * i.e. no preamble and no examples, only the query/answer headings around the instruction. It needs no prompt
+ * file, so it is the raw-instruction baseline in URIAL's format.
+ */
+export const urialZeroMethod: PromptMethod = {
+  name: 'urial-zero',
+  prepare(): PreparedMethod {
+    const prepared = prepareUrialTemplate('', 'urial-backticks');
+    return {
+      build: prepared.build,
+      describe: () => ({ promptTemplate: 'urial-backticks', examples: '0' }),
+    };
+  },
+};
 
 function urialPromptPath(config: MethodConfig, dirs: UrialPromptDirs | undefined): string {
   if (config.promptFile !== undefined && config.promptFile.trim() !== '') return resolve(config.promptFile);
@@ -95,6 +122,6 @@ function readPromptFile(path: string): Buffer {
  * A UTF-8 BOM or Windows line endings (files edited by hand) would otherwise end up in the prompt and
  * mix "\r\n" with the "\n" we append. The official files have neither, so they are unchanged.
  */
-function normalizeNewlines(text: string): string {
+export function normalizeNewlines(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }

@@ -58,6 +58,9 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
     const primed = prefix ? await backend.primePrefix(prefix) : { evaluatedTokens: 0 };
     store.recordEnvironment(runId, {
       ...backend.versions(),
+      // The resolved chat wrapper and pinned date; throws (run failed, nothing generated) on a prompt the
+      // template can't render faithfully. The method's settings are the same for every item: the first says it.
+      ...backend.describePrompt?.(prompts[0]!),
       contextSize: String(contextSize),
       prefixTokensEvaluatedAtStart: String(primed.evaluatedTokens),
     });

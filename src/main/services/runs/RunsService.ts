@@ -4,7 +4,8 @@ import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../../shared/defaults';
 import type { BackendConfig, MethodConfig, RunProgress, RunStatus, SamplerConfig } from '../../../shared/domain';
 import type { RunPlanRequest } from '../../../shared/runs';
 import { selectSubset } from '../../core/datasets';
-import { getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../../core/prompting';
+import { identifyLanguage } from '../../core/detectors';
+import { decideUrialPromptLanguage, getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../../core/prompting';
 import type { BackendPool } from '../../core/runs/BackendPool';
 import { executeRun } from '../../core/runs/executeRun';
 import type { DatasetRecord } from '../../store/DatasetRepo';
@@ -43,7 +44,7 @@ export class RunsService {
     const model = await this.deps.library.resolve(request.model);
     if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
     const dataset = this.deps.datasets.resolve(request.dataset);
-    const method = this.#methodConfig(request, dataset);
+    const { method, promptLanguage } = await this.#methodConfig(request, dataset);
     // Prepared here so a bad prompt file or template fails at planning, not mid-run.
     const prepared = getPromptMethod(method.method, this.deps.prompting).prepare(method);
     const selection = selectSubset(this.deps.store.datasets.items(dataset.id), request.subset ?? {});
@@ -51,7 +52,7 @@ export class RunsService {
     // The stop and cleaning rules are the method's, the same for every item: recorded once with the run.
     const { stop, clean, kind } = prepared.build(selection.items[0]!);
     checkRemoteMethod(model, kind);
-    const described = { ...prepared.describe(), stop: JSON.stringify(stop), clean };
+    const described = { ...prepared.describe(), ...promptLanguage, stop: JSON.stringify(stop), clean };
     return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
   }
 
@@ -130,20 +131,35 @@ export class RunsService {
     return status;
   }
 
-  #methodConfig(request: CreateRunRequest, dataset: DatasetRecord): MethodConfig {
+  async #methodConfig(request: CreateRunRequest, dataset: DatasetRecord): Promise<{ method: MethodConfig; promptLanguage?: Record<string, string> }> {
     const method: MethodConfig = { method: request.method };
+    let promptLanguage: Record<string, string> | undefined;
     if (request.method === 'urial') {
-      // The prompt language is independent of the dataset's (English URIAL on French items is a study arm).
-      method.promptLang = request.promptLang ?? dataset.lang;
-      method.promptFile = request.promptFile
-        ? resolve(request.promptFile)
-        : resolveUrialPromptFile(method.promptLang, this.deps.prompting.urialDirs!);
+      // A shipped prompt is chosen by language, so its language is known; a file given by path is checked.
+      const shipped = !request.promptFile;
+      const shippedLang = request.promptLang ?? dataset.lang;
+      method.promptFile = shipped ? resolveUrialPromptFile(shippedLang, this.deps.prompting.urialDirs!) : resolve(request.promptFile!);
       if (!existsSync(method.promptFile)) throw new Error(`URIAL prompt file not found: ${method.promptFile}`);
+      const decision = await decideUrialPromptLanguage({
+        path: method.promptFile,
+        datasetLang: dataset.lang,
+        declared: shipped ? shippedLang : request.promptLang,
+        // Choosing a prompt language for the shipped prompts (a study arm) is asking explicitly.
+        allowMismatch: request.allowPromptLangMismatch === true || (shipped && request.promptLang !== undefined),
+        identify: identifyLanguage,
+      });
+      method.promptLang = decision.promptLang;
+      promptLanguage = decision.describe;
+    }
+    if (request.method === 'chat') {
+      // Pinned at creation and stored with the run, so a resumed run renders the same date.
+      method.chatDate = request.chatDate ?? new Date().toISOString().slice(0, 10);
+      if (request.allowSystemFold) method.allowSystemFold = true;
     }
     if (request.systemPrompt) method.systemPrompt = request.systemPrompt;
     if (request.chatTemplate) method.chatTemplate = request.chatTemplate;
     if (request.template) method.template = request.template;
-    return method;
+    return { method, promptLanguage };
   }
 }
 

@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import {
   getModuleVersion,
   isLlamaText,
-  resolvableChatWrapperTypeNames,
-  resolveChatWrapper,
   LlamaGrammarEvaluationState,
   type ChatHistoryItem,
   type ChatWrapper,
@@ -17,7 +15,6 @@ import {
   type LlamaGrammar,
   type LlamaModel,
   type LlamaText,
-  type ResolvableChatWrapperTypeName,
   type Token,
 } from 'node-llama-cpp';
 import type { GpuOffload, SamplerConfig } from '../../../../shared/domain';
@@ -28,6 +25,7 @@ import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { contextFit, estimateMemory, runtimeMode } from './estimateMemory';
 import { errorText, inspectGguf, ModelFileError } from './inspectGguf';
 import { getLlamaRuntime } from './getLlamaRuntime';
+import { resolveRunChatWrapper, type ChatWrapperInfo } from './runChatWrapper';
 import { TextStopper } from './TextStopper';
 
 export interface LlamaLoadOptions {
@@ -46,7 +44,7 @@ export class LlamaBackend implements Backend {
   #context: LlamaContext | null = null;
   #free: LlamaContextSequence[] = [];
   #waiting: ((seq: LlamaContextSequence) => void)[] = [];
-  #chatWrappers = new Map<string, ChatWrapper>();
+  #chatWrappers = new Map<string, { wrapper: ChatWrapper; info: ChatWrapperInfo }>();
   #prefixTokens = new Map<string, Token[]>();
   /** JSON-schema grammars by schema text: building one parses GBNF, and a judge run reuses one schema. */
   #grammars = new Map<string, Promise<{ grammar: LlamaGrammar; stops: string[] }>>();
@@ -276,7 +274,7 @@ export class LlamaBackend implements Backend {
       // The stored prompt is the method's exact text; the BOS token the backend adds is not text.
       return { tokens: [...prefixTokens, ...restTokens], promptText: prompt.text, stops: [] };
     }
-    const wrapper = this.#chatWrapper(prompt.chatTemplate);
+    const { wrapper } = this.#chatWrapper(prompt);
     const history: ChatHistoryItem[] = [];
     if (prompt.system) history.push({ type: 'system', text: prompt.system });
     history.push({ type: 'user', text: prompt.user }, { type: 'model', response: [] });
@@ -322,17 +320,32 @@ export class LlamaBackend implements Backend {
     return tokens;
   }
 
-  #chatWrapper(name: string | undefined): ChatWrapper {
-    const key = name ?? 'auto';
-    let wrapper = this.#chatWrappers.get(key);
-    if (!wrapper) {
-      // node-llama-cpp would quietly fall back to the model's template for an unknown name: refuse instead.
-      if (name && !(resolvableChatWrapperTypeNames as readonly string[]).includes(name))
-        throw new Error(`Unknown chat template "${name}". Known names: ${resolvableChatWrapperTypeNames.join(', ')}.`);
-      wrapper = resolveChatWrapper(this.model, { type: (name ?? 'auto') as ResolvableChatWrapperTypeName });
-      this.#chatWrappers.set(key, wrapper);
+  describePrompt(prompt: PromptSpec): Record<string, string> {
+    if (prompt.kind !== 'chat') return {};
+    const { info } = this.#chatWrapper(prompt);
+    if (prompt.system !== undefined && !info.supportsSystemMessages && prompt.allowSystemFold !== true) {
+      throw new Error(
+        `The chat template of ${this.model.filename ?? 'this model'} (${info.chatWrapper}) has no system role: the system prompt ` +
+          'would be folded into the user turn. Remove the system prompt, or confirm the fold explicitly (allow system fold).',
+      );
     }
-    return wrapper;
+    return {
+      chatWrapper: info.chatWrapper,
+      chatTemplateSource: info.ggufJinja ? 'GGUF Jinja template' : 'built-in node-llama-cpp wrapper',
+      chatSystemRole: info.supportsSystemMessages ? 'yes' : prompt.system !== undefined ? 'no (system prompt folded into the user turn, as confirmed)' : 'no',
+      ...(info.chatDate !== undefined && { chatDate: info.chatDate }),
+      ...(info.datePinned === false && { chatDatePinned: 'no: the template calls strftime_now (system clock)' }),
+    };
+  }
+
+  #chatWrapper(prompt: { chatTemplate?: string; date?: string }): { wrapper: ChatWrapper; info: ChatWrapperInfo } {
+    const key = `${prompt.chatTemplate ?? 'auto'}|${prompt.date ?? ''}`;
+    let resolved = this.#chatWrappers.get(key);
+    if (!resolved) {
+      resolved = resolveRunChatWrapper(this.model, { name: prompt.chatTemplate, date: prompt.date });
+      this.#chatWrappers.set(key, resolved);
+    }
+    return resolved;
   }
 
   #requireContext(): LlamaContext {
