@@ -1,9 +1,9 @@
 import type { FinishReason, SamplerConfig } from '../../../shared/domain';
-import type { PromptSpec } from '../prompting/PromptMethod';
+import type { PromptSpec } from './PromptSpec';
 
 /**
- * A loaded model that can generate. One implementation per folder under inference/
- * (llama/ in-process; an OpenAI-compatible server comes later behind the same interface).
+ * A loaded model that can generate. One implementation per folder under inference/: llama/ (in-process
+ * node-llama-cpp) and openai/ (any OpenAI-compatible server).
  */
 export interface Backend {
   readonly name: string;

@@ -20,7 +20,7 @@ import {
 import type { GpuOffload, SamplerConfig } from '../../../../shared/domain';
 import { formatBytes } from '../../../../shared/formatBytes';
 import { OnlineLoopDetector } from '../onlineLoopDetector';
-import type { PromptSpec } from '../../prompting/PromptMethod';
+import type { PromptSpec } from '../PromptSpec';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { contextFit, estimateMemory, runtimeMode } from './estimateMemory';
 import { errorText, inspectGguf, ModelFileError } from './inspectGguf';

@@ -1,6 +1,6 @@
 import type { FinishReason, SamplerConfig } from '../../../../shared/domain';
 import { OnlineLoopDetector } from '../onlineLoopDetector';
-import type { PromptSpec } from '../../prompting/PromptMethod';
+import type { PromptSpec } from '../PromptSpec';
 import type { Backend, GenerateRequest, GenerateResult } from '../Backend';
 import { TextStopper } from '../llama/TextStopper';
 import type { ChatMessage, CompletionReply, OpenAiClient, ServerFacts, ServerModel, StreamChunk, Usage } from './OpenAiClient';
