@@ -91,6 +91,12 @@ interface Turn {
  * model with a dangling turn.
  */
 export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUrialFile {
+  if (text.trim() === '') {
+    throw new Error(
+      `${source} is empty. Choose a URIAL prompt file with examples (e.g. inst_1k_v4.txt from the official URIAL prompts), ` +
+        'or leave the prompt file unset to use the shipped prompt for the prompt language.',
+    );
+  }
   const style = detectUrialStyle(text, source);
   const format = URIAL_STYLE_FORMATS[style];
 
@@ -136,6 +142,17 @@ export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUri
       `${source}: the "${format.userMarker}" on line ${lineOf(unanswered.start)} has no "${format.assistantMarker}" after it. ` +
         `Every example needs a "${format.userMarker}" line, then a "${format.assistantMarker}" line.`,
     );
+  }
+
+  if (style === 'query-answer') {
+    // An unclosed fence still parses (turns are cut at the headings), but the model would then see the
+    // following heading inside a code block: worth a warning, not a refusal.
+    for (const turn of turns) {
+      if (turn.body.split(FENCE).length % 2 === 0) {
+        const marker = turn.role === 'user' ? format.userMarker : format.assistantMarker;
+        warnings.push(`${source}: the "${marker}" on line ${lineOf(turn.start)} has an unclosed ${FENCE} fence.`);
+      }
+    }
   }
 
   pairs.sort((a, b) => a.query.start - b.query.start);

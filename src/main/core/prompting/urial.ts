@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Item, MethodConfig } from '../../../shared/domain';
+import { decodeUtf8Strict, NotUtf8Error, RESAVE_AS_UTF8 } from '../files/decodeUtf8Strict';
 import type { PreparedMethod, PromptMethod, PromptSpec } from './PromptMethod';
 import { URIAL_STYLE_FORMATS, parseUrialFile } from './parseUrialFile';
 import type { ParsedUrialFile } from './parseUrialFile';
@@ -34,7 +35,7 @@ export function prepareUrialText(fileText: string | Buffer, path: string): Prepa
   const bytes = typeof fileText === 'string' ? Buffer.from(fileText, 'utf8') : fileText;
   // The hash identifies the file on disk, so it is taken before any normalisation.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const text = normalizeNewlines(bytes.toString('utf8'));
+  const text = normalizeNewlines(decodeText(bytes, path));
   const parsed = parseUrialFile(text, path);
   const format = URIAL_STYLE_FORMATS[parsed.style];
   // Everything up to the instruction is identical for all items: the backend evaluates it once and reuses the
@@ -88,6 +89,15 @@ function readPromptFile(path: string): Buffer {
         'or leave the prompt file empty to use the shipped prompt for the prompt language.',
       { cause: err },
     );
+  }
+}
+
+function decodeText(bytes: Buffer, path: string): string {
+  try {
+    return decodeUtf8Strict(bytes);
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new Error(`URIAL prompt file ${path}: ${err.message}. ${RESAVE_AS_UTF8}`, { cause: err });
   }
 }
 
