@@ -5,6 +5,8 @@
  */
 
 /** Byte-order marks of the encodings people actually save text in. UTF-32 LE first: its BOM starts like UTF-16 LE's. */
+import { InputError } from '../errors';
+
 const FOREIGN_BOMS: ReadonlyArray<{ name: string; bytes: readonly number[] }> = [
   { name: 'UTF-32 LE', bytes: [0xff, 0xfe, 0x00, 0x00] },
   { name: 'UTF-32 BE', bytes: [0x00, 0x00, 0xfe, 0xff] },
@@ -17,7 +19,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 export const RESAVE_AS_UTF8 = 'Re-save the file as UTF-8 (in most editors: Save As, Encoding "UTF-8").';
 
 /** Why a file is not UTF-8: `line`/`column` (1-based, column in characters) are null for a foreign BOM. */
-export class NotUtf8Error extends Error {
+export class NotUtf8Error extends InputError {
   override readonly name = 'NotUtf8Error';
   constructor(
     /** What is wrong, without the place, e.g. `the file is encoded as UTF-16 LE, not UTF-8`. */

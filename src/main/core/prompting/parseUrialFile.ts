@@ -1,3 +1,5 @@
+import { InputError } from '../errors';
+
 /**
  * Parsing of URIAL prompt files (official Apache-2.0 files or the project's own translations).
  *
@@ -92,7 +94,7 @@ interface Turn {
  */
 export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUrialFile {
   if (text.trim() === '') {
-    throw new Error(
+    throw new InputError(
       `${source} is empty. Choose a URIAL prompt file with examples (e.g. inst_1k_v4.txt from the official URIAL prompts), ` +
         'or leave the prompt file unset to use the shipped prompt for the prompt language.',
     );
@@ -129,7 +131,7 @@ export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUri
     }
     const query = open.pop();
     if (query === undefined) {
-      throw new Error(
+      throw new InputError(
         `${source}: the "${format.assistantMarker}" on line ${lineOf(turn.start)} has no "${format.userMarker}" before it. ` +
           `Every example needs a "${format.userMarker}" line, then a "${format.assistantMarker}" line.`,
       );
@@ -138,7 +140,7 @@ export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUri
   }
   const unanswered = open[0];
   if (unanswered !== undefined) {
-    throw new Error(
+    throw new InputError(
       `${source}: the "${format.userMarker}" on line ${lineOf(unanswered.start)} has no "${format.assistantMarker}" after it. ` +
         `Every example needs a "${format.userMarker}" line, then a "${format.assistantMarker}" line.`,
     );
@@ -179,7 +181,7 @@ function detectUrialStyle(text: string, source: string): UrialStyle {
   }
   if (text.includes('# Query:')) return 'query-answer';
   if (text.includes('# User:')) return 'user-assistant';
-  throw new Error(
+  throw new InputError(
     `${source} is not a URIAL prompt file: expected example headings "# Query:" / "# Answer:" (with ${FENCE} fences) ` +
       `or "# User:" / "# Assistant:" at the start of a line, found neither.`,
   );

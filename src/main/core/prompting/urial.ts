@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Item, MethodConfig } from '../../../shared/domain';
+import { InputError } from '../errors';
 import { decodeUtf8Strict, NotUtf8Error, RESAVE_AS_UTF8 } from '../files/decodeUtf8Strict';
 import type { PreparedMethod, PromptMethod, PromptSpec } from './PromptMethod';
 import { URIAL_STYLE_FORMATS, parseUrialFile } from './parseUrialFile';
@@ -84,7 +85,7 @@ function readPromptFile(path: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
+    throw new InputError(
       `Cannot read the URIAL prompt file ${path} (${reason}). Check that the file exists and is readable, ` +
         'or leave the prompt file empty to use the shipped prompt for the prompt language.',
       { cause: err },
@@ -97,7 +98,7 @@ function decodeText(bytes: Buffer, path: string): string {
     return decodeUtf8Strict(bytes);
   } catch (err) {
     if (!(err instanceof NotUtf8Error)) throw err;
-    throw new Error(`URIAL prompt file ${path}: ${err.message}. ${RESAVE_AS_UTF8}`, { cause: err });
+    throw new InputError(`URIAL prompt file ${path}: ${err.message}. ${RESAVE_AS_UTF8}`, { cause: err });
   }
 }
 

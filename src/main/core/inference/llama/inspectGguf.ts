@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { InputError } from '../../errors';
 import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, resolveChatWrapper, type GgufFileInfo, type Llama } from 'node-llama-cpp';
 
 /** What the GGUF header says, read without loading weights. */
@@ -26,7 +27,8 @@ export interface GgufSummary {
 /** What is wrong with a model file, for the UI to offer the right way out (locate, remove, download again). */
 export type ModelFileProblem = 'missing' | 'not-a-file' | 'not-gguf' | 'unreadable' | 'truncated' | 'vocab-only' | 'load-failed';
 
-export class ModelFileError extends Error {
+/** An input error: the file the user chose cannot be used (the problem says which way out fits). */
+export class ModelFileError extends InputError {
   constructor(
     readonly path: string,
     message: string,
