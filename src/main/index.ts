@@ -3,15 +3,27 @@
  * Electron-free code under core/, store/, services/ and api/ (see the README's layout), so it is testable in plain Node.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session, shell } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
 import { createServices, type Services } from './services/createServices';
+import { guardWebContents } from './guardWebContents';
+import { lockDownSession } from './lockDownSession';
 import { RESOURCES_DIR, urialOfficialDir } from './paths';
+import { createAppUrlCheck } from './transports/ipc/appUrl';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
 
 let mainWindow: BrowserWindow | null = null;
+
+// The dev server URL is honoured only unpackaged: in a shipped app an environment variable must not be able
+// to point a window that holds window.api at another page.
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+const APP_URL = devServerUrl && !app.isPackaged ? devServerUrl : pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+
+// Registered before any window exists, so every webContents (ours or any added later) is locked down.
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, { openExternal: (url) => shell.openExternal(url) }));
 let backend: { services: Services; api: Api } | null = null;
 
 function createWindow(): BrowserWindow {
@@ -37,16 +49,8 @@ function createWindow(): BrowserWindow {
   });
   win.on('close', () => saveWindowState(stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
 
-  // The page is our bundle and nothing else: no navigating away (a link or a redirect would keep
-  // window.api in a page we did not write), no popups.
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-
-  // The dev server URL is honoured only unpackaged: in a shipped app an environment variable must not
-  // be able to point a window that holds window.api at another page.
-  const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devServerUrl && !app.isPackaged) void win.loadURL(devServerUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  // Navigation, popups and <webview> are blocked for every webContents by guardWebContents (see below).
+  void win.loadURL(APP_URL);
 
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -57,19 +61,18 @@ function createWindow(): BrowserWindow {
 /** A window with the API wired to it: IPC is answered for this window only (not any other webContents). */
 function openWindow(api: Api): BrowserWindow {
   const win = createWindow();
-  registerIpcApi({ ipcMain, window: win, api, isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) === win });
+  registerIpcApi({
+    ipcMain,
+    window: win,
+    api,
+    isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) === win,
+    isAppUrl: createAppUrlCheck(APP_URL),
+  });
   return win;
 }
 
 void app.whenReady().then(() => {
-  // Header copy of the CSP (the <meta> in index.html covers file:// pages, which skip this hook).
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-    });
-  });
-  // The workbench needs no camera, microphone, notifications or geolocation.
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  lockDownSession(session.defaultSession, CONTENT_SECURITY_POLICY);
 
   // The store, run outputs and settings live in the per-user app folder (Linux: ~/.config/Align Workbench),
   // the same folder the CLI uses by default. Built, main runs from out/main/, so RESOURCES_DIR (from paths.ts)

@@ -190,7 +190,7 @@ export type ApiEvent = keyof ApiEvents;
 
 // ─── Errors ───────────────────────────────────────────────────────────────
 
-export const API_ERROR_CODES = ['invalid_request', 'unknown_method', 'not_found', 'failed', 'unauthorized'] as const;
+export const API_ERROR_CODES = ['invalid_request', 'unknown_method', 'invalid_input', 'not_found', 'conflict', 'too_large', 'failed', 'unauthorized'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export interface ApiErrorBody {

@@ -124,7 +124,8 @@ export interface RunConfig {
 export const FINISH_REASONS = ['stop', 'eos', 'max-tokens', 'loop', 'aborted', 'error'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
-export const RUN_STATUSES = ['pending', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+/** `interrupted`: the process that ran it is gone (crash, kill -9); resumable like `paused`. */
+export const RUN_STATUSES = ['pending', 'running', 'paused', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface Run {

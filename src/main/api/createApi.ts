@@ -5,7 +5,7 @@ import { METHODS } from '../../shared/domain';
 import { usableDownloadFolder } from '../services/app/appSettings';
 import { APP_VERSION } from '../services/app/appVersion';
 import type { Services } from '../services/createServices';
-import { NotFoundError } from '../services/errors';
+import { apiErrorCodeOf, NotFoundError } from '../services/errors';
 import { judgeHumanAgreement } from '../services/judging/judgeHumanAgreement';
 import { fitModel, planFitWarnings } from '../services/models/modelFit';
 import { reproducibilityRecord, rerun } from '../services/runs/runReproducibility';
@@ -199,7 +199,7 @@ export function createApi(services: Services, options: ApiOptions): Api {
         return { ok: true, result: (await handler(parsed.data)) as ApiResponse<ApiMethod> };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return failure({ code: err instanceof NotFoundError ? 'not_found' : 'failed', message });
+        return failure({ code: apiErrorCodeOf(err), message });
       }
     },
     subscribe: (listener) => services.events.subscribe(listener as never),

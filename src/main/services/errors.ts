@@ -1,4 +1,5 @@
-/** A referenced record does not exist; transports answer `not_found` instead of `failed`. */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
+/**
+ * The error kinds the services throw, from core/errors: the API maps each to its error code (and the HTTP
+ * transport to a status). `NotFoundError` is the services' name for a missing record.
+ */
+export { apiErrorCodeOf, Conflict, InputError, NotFound as NotFoundError, TooLarge } from '../../shared/errors';

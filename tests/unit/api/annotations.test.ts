@@ -107,7 +107,7 @@ describe('annotation API', () => {
     const exported = workbench.annotation.rows(runId);
     expect(exported.filter((r) => r.annotator === 'ana')).toHaveLength(10);
     expect(Object.keys(exported[0]!).slice(0, 8)).toEqual(['run_id', 'item_id', 'generation_id', 'lang', 'annotator', 'labels', 'note', 'created_at']);
-    expect(formatExport(exported, 'csv').split('\n')[0]).toBe('run_id,item_id,generation_id,lang,annotator,labels,note,created_at,decisions');
+    expect(formatExport(exported, 'csv').split('\n')[0]).toBe('"run_id","item_id","generation_id","lang","annotator","labels","note","created_at","decisions"');
   });
 
   it('exports annotations from the CLI', () => {

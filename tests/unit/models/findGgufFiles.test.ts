@@ -24,6 +24,19 @@ describe('findGgufFiles', () => {
     expect(truncated).toBe(false);
   });
 
+  it('reports a symbolic link loop named like a model instead of dropping it silently', async () => {
+    const loops = join(dir, 'loops');
+    mkdirSync(loops);
+    symlinkSync(join(loops, 'b.gguf'), join(loops, 'a.gguf'));
+    symlinkSync(join(loops, 'a.gguf'), join(loops, 'b.gguf'));
+    const { files, skipped } = await findGgufFiles(loops);
+    expect(files).toEqual([]);
+    expect(skipped).toEqual([
+      { path: join(loops, 'a.gguf'), reason: 'ELOOP (symbolic link loop)' },
+      { path: join(loops, 'b.gguf'), reason: 'ELOOP (symbolic link loop)' },
+    ]);
+  });
+
   it('says which folder it cannot read', async () => {
     await expect(findGgufFiles(join(dir, 'missing'))).rejects.toThrow(/Cannot read the folder .*missing: ENOENT/);
   });

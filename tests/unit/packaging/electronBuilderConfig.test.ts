@@ -20,6 +20,8 @@ interface BuilderConfig {
   asarUnpack: string[];
   extraResources: FileSet[];
   npmRebuild: boolean;
+  asar: boolean;
+  electronFuses?: Record<string, boolean>;
   afterPack: string;
   directories: { buildResources: string; output: string };
   linux: { target: string[]; maintainer: string };
@@ -107,6 +109,19 @@ describe('electron-builder config', () => {
     // The JS of node-llama-cpp itself stays; its llama.cpp source bundle (only for building from source) does not.
     expect(included('node_modules/node-llama-cpp/dist/index.js', config.files, 'linux', 'x64')).toBe(true);
     expect(included('node_modules/node-llama-cpp/llama/gitRelease.bundle', config.files, 'linux', 'x64')).toBe(false);
+  });
+
+  it('flips the Electron fuses: no RunAsNode or NODE_OPTIONS, encrypted cookies, asar only and checked', () => {
+    const config = readConfig();
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    // onlyLoadAppFromAsar and the integrity check mean nothing without an asar.
+    expect(config.asar).toBe(true);
   });
 
   it('unpacks the native modules from the asar', () => {

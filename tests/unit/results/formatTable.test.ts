@@ -55,8 +55,19 @@ describe('formatTable', () => {
       '| fr\\_CA | 10 | 3.25 ± 0.25 | **2.00** ± 0.20 |',
     ]);
     const csv = formatTable(cells, ['language'], meta, 'csv').trim().split('\n');
-    expect(csv[0]).toBe('language,aspect,n,na,substituted,mean,ci_low,ci_high,judge_variance,na_policy,judges,rubric_versions');
-    expect(csv[3]).toBe('fr_CA,helpfulness,10,2,0,3.2500,3.0000,3.5000,,exclude,gpt (openai:x#gpt),just-eval-aspects@1');
+    // Every cell quoted (OWASP CSV-injection rule, see csvSafe).
+    expect(csv[0]).toBe('"language","aspect","n","na","substituted","mean","ci_low","ci_high","judge_variance","na_policy","judges","rubric_versions"');
+    expect(csv[3]).toBe('"fr_CA","helpfulness","10","2","0","3.2500","3.0000","3.5000","","exclude","gpt (openai:x#gpt)","just-eval-aspects@1"');
     expect(csv).toHaveLength(5);
+  });
+});
+
+describe('formatTable CSV (OWASP CSV injection)', () => {
+  it('neutralises a group value that a spreadsheet would run as a formula', () => {
+    const evil = cell('=HYPERLINK("http://evil","x")', 'helpfulness', 3.5, 3.0, 4.0);
+    const csv = formatTable([evil], ['language'], { ...meta, judges: ['@judge'] }, 'csv');
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
+    expect(csv).toContain(`"'@judge"`);
+    expect(csv).not.toMatch(/(^|,)=/m);
   });
 });

@@ -122,6 +122,29 @@ describe('startHttpServer (serve mode transport)', () => {
     expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'failed' } });
   });
 
+  it('answers the typed error kinds with 4xx and logs only real server faults (500)', async () => {
+    const logged: string[] = [];
+    const kinds = ['invalid_input', 'conflict', 'too_large', 'not_found', 'failed'];
+    // The API answers each method name with that error code, as createApi does once it maps core errors.
+    const typed: Api = {
+      ...api,
+      handle: async (method) => ({ ok: false, error: { code: method as never, message: `a ${method} error` } }),
+    };
+    const server2 = await startHttpServer({ api: typed, port: 0, token: TOKEN, log: (m) => logged.push(m) });
+    try {
+      const statuses: Record<string, number> = {};
+      for (const code of kinds) {
+        const r = await fetch(`http://127.0.0.1:${server2.port}/api/${code}`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+        statuses[code] = r.status;
+        expect(await r.json()).toEqual({ ok: false, error: { code, message: `a ${code} error` } });
+      }
+      expect(statuses).toEqual({ invalid_input: 422, conflict: 409, too_large: 413, not_found: 404, failed: 500 });
+      expect(logged).toEqual(['failed: a failed error']);
+    } finally {
+      await server2.close();
+    }
+  });
+
   it('takes POST only on /api, and limits the body size', async () => {
     const get = await fetch(`${base}/api/app.info`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(get.status).toBe(405);

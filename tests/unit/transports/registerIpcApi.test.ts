@@ -4,10 +4,17 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, ApiEvents } from '../../../src/shared/api';
 import { apiRequestSchemas, isApiMethod } from '../../../src/shared/apiSchemas';
 import type { Api } from '../../../src/main/api/createApi';
+import { createAppUrlCheck } from '../../../src/main/transports/ipc/appUrl';
 import { registerIpcApi } from '../../../src/main/transports/ipc/registerIpcApi';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
 type Listener = (event: ApiEvent, payload: ApiEvents[ApiEvent]) => void;
+
+/** The page the shell loads; the renderer keeps its route in the hash. */
+const APP_URL = 'file:///opt/Align%20Workbench/resources/app.asar/out/renderer/index.html';
+const isAppUrl = createAppUrlCheck(APP_URL);
+/** The sending frame as Electron gives it (WebFrameMain): the top frame has no parent. */
+const topFrame = { parent: null, url: `${APP_URL}#/runs?run=3` };
 
 /** The IPC adapter as a plain function: fake ipcMain, window and api, no Electron runtime (as electron-trpc tests it). */
 function setup() {
@@ -54,14 +61,16 @@ function setup() {
     ipcMain: ipcMain as unknown as IpcMain,
     window: window as unknown as BrowserWindow,
     api,
+    isAppUrl,
     log: () => {},
   });
-  const invoke = (sender: unknown, ...args: unknown[]) => {
+  const invokeFrom = (sender: unknown, senderFrame: unknown, ...args: unknown[]) => {
     const handler = handlers.get('api:call');
     if (!handler) throw new Error('no api:call handler');
-    return handler({ sender } as IpcMainInvokeEvent, ...args);
+    return handler({ sender, senderFrame } as IpcMainInvokeEvent, ...args);
   };
-  return { ipcMain, handlers, webContents, listeners, emit, dispose, invoke, api };
+  const invoke = (sender: unknown, ...args: unknown[]) => invokeFrom(sender, topFrame, ...args);
+  return { ipcMain, handlers, webContents, listeners, emit, dispose, invoke, invokeFrom, api };
 }
 
 describe('registerIpcApi', () => {
@@ -77,6 +86,25 @@ describe('registerIpcApi', () => {
     expect(await invoke(stranger, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
+  it('refuses a call from a sub-frame, from a page that is not ours, or from a frame already gone', async () => {
+    const { invokeFrom, webContents } = setup();
+    const iframe = { parent: topFrame, url: topFrame.url };
+    for (const frame of [iframe, { parent: null, url: 'https://evil.example/' }, { parent: null, url: 'file:///tmp/other.html' }, null]) {
+      expect(await invokeFrom(webContents, frame, 'app.info', {}), JSON.stringify(frame?.url ?? null)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    }
+    expect(await invokeFrom(webContents, { parent: null, url: APP_URL }, 'runs.get', { runId: 1 })).toMatchObject({ ok: true });
+  });
+
+  it('recognises the dev server by origin and the built page by path, whatever the hash', () => {
+    const dev = createAppUrlCheck('http://localhost:5173/');
+    expect(dev('http://localhost:5173/#/results')).toBe(true);
+    expect(dev('http://localhost:5174/')).toBe(false);
+    expect(dev('http://localhost.evil.example:5173/')).toBe(false);
+    expect(isAppUrl(`${APP_URL}?x=1#/a`)).toBe(true);
+    expect(isAppUrl('file:///opt/Align%20Workbench/resources/app.asar/out/renderer/other.html')).toBe(false);
+    expect(isAppUrl('not a url')).toBe(false);
+  });
+
   it('uses an injected sender check (the shell passes BrowserWindow.fromWebContents)', async () => {
     const handlers = new Map<string, Handler>();
     const webContents = Object.assign(new EventEmitter(), { send: vi.fn(), isDestroyed: () => false });
@@ -85,11 +113,12 @@ describe('registerIpcApi', () => {
       ipcMain: { handle: (c: string, h: Handler) => handlers.set(c, h), removeHandler: () => {} } as unknown as IpcMain,
       window: { webContents } as unknown as BrowserWindow,
       api,
+      isAppUrl,
       isTrustedSender: (event) => (event.sender as unknown as { id: number }).id === 7,
     });
     const call = handlers.get('api:call')!;
-    expect(await call({ sender: { id: 7 } } as unknown as IpcMainInvokeEvent, 'app.info', {})).toEqual({ ok: true, result: 'x' });
-    expect(await call({ sender: webContents } as unknown as IpcMainInvokeEvent, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await call({ sender: { id: 7 }, senderFrame: topFrame } as unknown as IpcMainInvokeEvent, 'app.info', {})).toEqual({ ok: true, result: 'x' });
+    expect(await call({ sender: webContents, senderFrame: topFrame } as unknown as IpcMainInvokeEvent, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
   it('answers malformed calls with invalid_request, never a throw', async () => {
@@ -134,7 +163,7 @@ describe('registerIpcApi', () => {
     expect(webContents.listenerCount('did-start-navigation') + webContents.listenerCount('did-navigate') + webContents.listenerCount('destroyed')).toBe(0);
     // macOS re-creates the window on 'activate': the same channel registers again without a clash.
     const next = Object.assign(new EventEmitter(), { send: vi.fn(), isDestroyed: () => false });
-    expect(() => registerIpcApi({ ipcMain: ipcMain as unknown as IpcMain, window: { webContents: next } as unknown as BrowserWindow, api })).not.toThrow();
+    expect(() => registerIpcApi({ ipcMain: ipcMain as unknown as IpcMain, window: { webContents: next } as unknown as BrowserWindow, api, isAppUrl })).not.toThrow();
     expect(handlers.has('api:call')).toBe(true);
   });
 

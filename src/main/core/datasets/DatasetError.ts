@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { InputError } from '../errors';
 
 export interface DatasetErrorInit {
   /** Path of the file being read (kept in full on the error; the message shows only the base name). */
@@ -21,7 +22,7 @@ export interface DatasetErrorInit {
  *
  * `problem` and `fix` are also kept apart so a UI can lay them out differently.
  */
-export class DatasetError extends Error {
+export class DatasetError extends InputError {
   override readonly name = 'DatasetError';
   readonly file: string;
   readonly line: number | null;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsvSync } from 'csv-parse/sync';
+import { decodeUtf8Strict, NotUtf8Error, RESAVE_AS_UTF8 } from '../files/decodeUtf8Strict';
 import { DatasetError } from './DatasetError';
 
 export const DATASET_FORMATS = ['jsonl', 'json', 'csv'] as const;
@@ -65,11 +66,11 @@ export function resolveFormat(
   return { format, delimiter: options.delimiter ?? fromPath?.delimiter ?? ',' };
 }
 
-/** Reads a UTF-8 text file and drops a leading BOM (Excel and some Windows editors write one). */
+/** Reads a UTF-8 text file strictly (see decodeUtf8Strict) and drops a leading BOM (Excel writes one). */
 export function readText(file: string): string {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DatasetError({
@@ -78,7 +79,17 @@ export function readText(file: string): string {
       fix: code === 'ENOENT' ? 'Check the path.' : 'Check the path and the file permissions.',
     });
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return decodeUtf8Strict(bytes);
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new DatasetError({
+      file,
+      line: err.line,
+      problem: err.column === null ? err.problem : `column ${err.column}: ${err.problem}`,
+      fix: RESAVE_AS_UTF8,
+    });
+  }
 }
 
 export function readSourceTable(
@@ -106,6 +117,38 @@ export function readSourceTable(
 }
 
 // ─── JSON ───────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * JSON.parse itself handles any nesting, but the row is later serialised (store, IPC, HTTP) by the recursive
+ * JSON.stringify, which overflows the stack near 5,000 levels with no file or line. No dataset needs more
+ * than a few levels, so a generous limit is checked here, where the line is still known.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Nesting depth of a parsed JSON value (a scalar is 0), walked with an explicit stack; stops past `limit`. */
+function jsonDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 0 }];
+  while (stack.length > 0) {
+    const { v, d } = stack.pop() as { v: unknown; d: number };
+    if (v === null || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > max) max = depth;
+    if (max > limit) return max;
+    for (const child of Object.values(v)) stack.push({ v: child, d: depth });
+  }
+  return max;
+}
+
+function checkDepth(file: string, line: number, value: unknown): void {
+  if (jsonDepth(value, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH) return;
+  throw new DatasetError({
+    file,
+    line,
+    problem: `the row is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    fix: 'Flatten the deeply nested field or remove it from the row.',
+  });
+}
 
 function lineOfOffset(text: string, offset: number): number {
   let line = 1;
@@ -153,6 +196,7 @@ function parseJsonl(file: string, text: string): SourceRow[] {
           : 'Each line must hold one complete JSON object. Fix the line or remove it.',
       });
     }
+    checkDepth(file, i + 1, value);
     rows.push({ value, line: i + 1, index: rows.length });
   }
   return rows;
@@ -247,7 +291,11 @@ function parseJsonArray(file: string, text: string): SourceRow[] {
     });
   }
   const lines = arrayElementLines(text);
-  return value.map((v: unknown, index) => ({ value: v, line: lines[index] ?? 1, index }));
+  return value.map((v: unknown, index) => {
+    const line = lines[index] ?? 1;
+    checkDepth(file, line, v);
+    return { value: v, line, index };
+  });
 }
 
 // ─── CSV ────────────────────────────────────────────────────────────────────────────────────────

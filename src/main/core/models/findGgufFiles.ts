@@ -33,8 +33,14 @@ export async function findGgufFiles(folder: string): Promise<{ files: string[]; 
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
-      // A link counts as what it points to (a dangling link is neither).
-      const target = e.isSymbolicLink() ? await stat(path).catch(() => null) : e;
+      // A link counts as what it points to (a dangling link is neither). A loop of links named *.gguf is
+      // reported: the researcher meant it to be a model.
+      const target = e.isSymbolicLink()
+        ? await stat(path).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'ELOOP' && /\.gguf$/i.test(e.name)) skipped.push({ path, reason: 'ELOOP (symbolic link loop)' });
+            return null;
+          })
+        : e;
       if (!target) continue;
       if (target.isDirectory()) {
         if (depth < MAX_DEPTH && !e.name.startsWith('.')) await walk(path, depth + 1);

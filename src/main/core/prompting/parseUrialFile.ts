@@ -1,3 +1,5 @@
+import { InputError } from '../errors';
+
 /**
  * Parsing of URIAL prompt files (official Apache-2.0 files or the project's own translations).
  *
@@ -62,6 +64,12 @@ interface Turn {
  * model with a dangling turn.
  */
 export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUrialFile {
+  if (text.trim() === '') {
+    throw new InputError(
+      `${source} is empty. Choose a URIAL prompt file with examples (e.g. inst_1k_v4.txt from the official URIAL prompts), ` +
+        'or leave the prompt file unset to use the shipped prompt for the prompt language.',
+    );
+  }
   const style = detectUrialStyle(text, source);
   const format = URIAL_STYLE_FORMATS[style];
 
@@ -94,7 +102,7 @@ export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUri
     }
     const query = open.pop();
     if (query === undefined) {
-      throw new Error(
+      throw new InputError(
         `${source}: the "${format.assistantMarker}" on line ${lineOf(turn.start)} has no "${format.userMarker}" before it. ` +
           `Every example needs a "${format.userMarker}" line, then a "${format.assistantMarker}" line.`,
       );
@@ -103,10 +111,21 @@ export function parseUrialFile(text: string, source = 'URIAL prompt'): ParsedUri
   }
   const unanswered = open[0];
   if (unanswered !== undefined) {
-    throw new Error(
+    throw new InputError(
       `${source}: the "${format.userMarker}" on line ${lineOf(unanswered.start)} has no "${format.assistantMarker}" after it. ` +
         `Every example needs a "${format.userMarker}" line, then a "${format.assistantMarker}" line.`,
     );
+  }
+
+  if (style === 'query-answer') {
+    // An unclosed fence still parses (turns are cut at the headings), but the model would then see the
+    // following heading inside a code block: worth a warning, not a refusal.
+    for (const turn of turns) {
+      if (turn.body.split(FENCE).length % 2 === 0) {
+        const marker = turn.role === 'user' ? format.userMarker : format.assistantMarker;
+        warnings.push(`${source}: the "${marker}" on line ${lineOf(turn.start)} has an unclosed ${FENCE} fence.`);
+      }
+    }
   }
 
   pairs.sort((a, b) => a.query.start - b.query.start);
@@ -133,7 +152,7 @@ function detectUrialStyle(text: string, source: string): UrialStyle {
   }
   if (text.includes('# Query:')) return 'query-answer';
   if (text.includes('# User:')) return 'user-assistant';
-  throw new Error(
+  throw new InputError(
     `${source} is not a URIAL prompt file: expected example headings "# Query:" / "# Answer:" (with ${FENCE} fences) ` +
       `or "# User:" / "# Assistant:" at the start of a line, found neither.`,
   );

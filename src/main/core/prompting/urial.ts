@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Item, MethodConfig } from '../../../shared/domain';
+import { InputError } from '../errors';
+import { decodeUtf8Strict, NotUtf8Error, RESAVE_AS_UTF8 } from '../files/decodeUtf8Strict';
 import type { PreparedMethod, PromptMethod, PromptSpec } from './PromptMethod';
 import { parseUrialFile } from './parseUrialFile';
 import type { ParsedUrialFile } from './parseUrialFile';
@@ -36,7 +38,7 @@ export function prepareUrialText(fileText: string | Buffer, path: string): Prepa
   const bytes = typeof fileText === 'string' ? Buffer.from(fileText, 'utf8') : fileText;
   // The hash identifies the file on disk, so it is taken before any normalisation.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const text = normalizeNewlines(bytes.toString('utf8'));
+  const text = normalizeNewlines(decodeText(bytes, path));
   const parsed = parseUrialFile(text, path);
   const templateName = urialTemplateFor(path, parsed.style);
   const prepared = prepareUrialTemplate(text, templateName);
@@ -110,11 +112,20 @@ function readPromptFile(path: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
+    throw new InputError(
       `Cannot read the URIAL prompt file ${path} (${reason}). Check that the file exists and is readable, ` +
         'or leave the prompt file empty to use the shipped prompt for the prompt language.',
       { cause: err },
     );
+  }
+}
+
+function decodeText(bytes: Buffer, path: string): string {
+  try {
+    return decodeUtf8Strict(bytes);
+  } catch (err) {
+    if (!(err instanceof NotUtf8Error)) throw err;
+    throw new InputError(`URIAL prompt file ${path}: ${err.message}. ${RESAVE_AS_UTF8}`, { cause: err });
   }
 }
 

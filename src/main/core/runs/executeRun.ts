@@ -2,6 +2,7 @@ import type { RunProgress, RunStatus } from '../../../shared/domain';
 import type { Backend } from '../inference/Backend';
 import { cleanOutput, getPromptMethod, type PromptMethodOptions, type PromptSpec } from '../prompting';
 import type { BackendPool } from './BackendPool';
+import { configureContext } from './configureContext';
 import { itemSeed } from './itemSeed';
 import type { RunStorePort } from './RunStorePort';
 
@@ -52,8 +53,7 @@ export async function executeRun(runId: number, options: ExecuteRunOptions): Pro
       { modelPath: store.modelPath(config.modelId), gpu: config.backend.gpu, threads: config.backend.threads },
       options.onModelLoad ?? (() => {}),
     );
-    const contextSize = resolveContextSize(config.backend.contextSize, backend, prompts, config.sampler.maxTokens);
-    await backend.configure({ contextSize, parallel: config.backend.parallel });
+    const contextSize = await configureContext(backend, config.backend.contextSize, prompts, config.sampler.maxTokens, config.backend.parallel);
     const prefix = sharedPrefix(prompts);
     const primed = prefix ? await backend.primePrefix(prefix) : { evaluatedTokens: 0 };
     store.recordEnvironment(runId, {
@@ -122,18 +122,6 @@ function sharedPrefix(prompts: PromptSpec[]): string | null {
   const first = prompts[0];
   if (!first || first.kind !== 'completion' || first.prefix.length === 0) return null;
   return prompts.every((p) => p.kind === 'completion' && p.prefix === first.prefix) ? first.prefix : null;
-}
-
-/** "auto": the longest prompt plus the output budget, so no item is ever cut by a context shift. */
-function resolveContextSize(
-  requested: number | 'auto',
-  backend: Backend,
-  prompts: PromptSpec[],
-  maxTokens: number,
-): number {
-  if (requested !== 'auto') return requested;
-  const longest = Math.max(...prompts.map((p) => backend.countPromptTokens(p)));
-  return longest + maxTokens + 8;
 }
 
 class ProgressMeter {

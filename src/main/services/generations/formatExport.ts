@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../../shared/csvSafe';
 
 /** JSONL keeps nested fields as JSON; CSV writes them as JSON strings in their column. */
 export function formatExport(rows: readonly object[], format: 'jsonl' | 'csv'): string {
@@ -7,5 +7,5 @@ export function formatExport(rows: readonly object[], format: 'jsonl' | 'csv'): 
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v])),
   );
   const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
-  return stringify(flat, { header: true, columns, bom: false });
+  return toCsv(columns, flat.map((r) => columns.map((c) => r[c])));
 }

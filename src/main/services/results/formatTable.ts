@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../../shared/csvSafe';
 import type { AspectCell, ResultsGroupKey, TableFormat } from '../../../shared/api';
 import { ALL_ASPECTS, type Aspect, type NaPolicy } from '../../../shared/judging';
 import { groupKey, type ResultsGroup } from '../../core/analysis';
@@ -135,5 +135,5 @@ function csvTable(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKe
     meta.judges.join('; '),
     meta.rubricVersions.join(' '),
   ]);
-  return stringify([header, ...rows]);
+  return toCsv(header, rows);
 }

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiErrorBody, ApiErrorCode, ApiMethod, ApiResult } from '../../../shared/api';
 import type { Api } from '../../api/createApi';
+import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors';
 import { createHostGuard, hostWithPort } from './hostGuard';
 import { serveStaticFile } from './serveStaticFile';
 
@@ -44,11 +45,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_SOCKET_BACKLOG_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 
-const STATUS_OF: Record<ApiErrorCode, number> = {
+/** Transport-level codes; the kinds thrown by core code (invalid_input, conflict, too_large…) come from core/errors. */
+const STATUS_OF: Record<ApiErrorCode | ErrorCode, number> = {
+  ...ERROR_STATUS,
   invalid_request: 400,
   unknown_method: 400,
-  not_found: 404,
-  failed: 500,
   unauthorized: 401,
 };
 
@@ -118,8 +119,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
     }
     const result: ApiResult<ApiMethod> = await api.handle(method, params);
-    if (!result.ok && result.error.code === 'failed') log(`${method}: ${result.error.message}`);
-    sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result);
+    // An unknown code is a fault of ours (500); expected failures (4xx) are the caller's to fix, not logged.
+    const status = result.ok ? 200 : (STATUS_OF[result.error.code as ApiErrorCode | ErrorCode] ?? 500);
+    if (!result.ok && status >= 500) log(`${method}: ${result.error.message}`);
+    sendJson(res, status, result);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

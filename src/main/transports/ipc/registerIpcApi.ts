@@ -16,6 +16,8 @@ export interface RegisterIpcApiOptions {
    * `BrowserWindow.fromWebContents(event.sender) === window`; injected so this module needs no Electron runtime.
    */
   isTrustedSender?: (event: IpcMainInvokeEvent) => boolean;
+  /** Whether a URL is our own page (see appUrl.ts): the sending frame must show it. */
+  isAppUrl: (url: string) => boolean;
   log?: (message: string) => void;
 }
 
@@ -26,9 +28,15 @@ export interface RegisterIpcApiOptions {
  * with the webContents. Returns a dispose that removes the handler and every listener (also run on 'destroyed',
  * so a window re-created later, e.g. on macOS 'activate', can register again).
  */
-export function registerIpcApi({ ipcMain, window, api, isTrustedSender, log = console.error }: RegisterIpcApiOptions): () => void {
+export function registerIpcApi({ ipcMain, window, api, isTrustedSender, isAppUrl, log = console.error }: RegisterIpcApiOptions): () => void {
   const webContents = window.webContents;
-  const trusted = isTrustedSender ?? ((event: IpcMainInvokeEvent) => event.sender === webContents);
+  const trustedSender = isTrustedSender ?? ((event: IpcMainInvokeEvent) => event.sender === webContents);
+  // The window is not enough: an iframe inside it, or the window after a navigation we failed to block, must
+  // not reach the API. Only the top frame showing our page may call. senderFrame is null once the frame is gone.
+  const trusted = (event: IpcMainInvokeEvent): boolean => {
+    const frame = event.senderFrame;
+    return trustedSender(event) && frame !== null && frame !== undefined && frame.parent === null && isAppUrl(frame.url);
+  };
 
   ipcMain.handle(IPC_CHANNELS.call, async (event, method: unknown, params: unknown): Promise<ApiResult<ApiMethod>> => {
     try {

@@ -7,7 +7,7 @@
  * 1. `markdownToHtml` (marked): raw HTML in the source is escaped and shown as text (a model that writes
  *    `<b>` shows `<b>`, which is also more faithful for an evaluation), images become their alt text.
  * 2. DOMPurify with an allow-list of plain formatting tags and attributes: no `style`, no `on*`, no `img`,
- *    no SVG/MathML, no forms or media, and links only to http(s)/mailto, opened outside the app.
+ *    no SVG/MathML, no forms or media, and links only to http(s)/mailto, opened outside the app (see the hook).
  * Remote content cannot load: nothing that fetches (img, media, iframes, CSS) survives, and the CSP forbids it.
  * Without a DOM, DOMPurify cannot sanitize and would hand the input back unchanged, so we fail closed and
  * return the escaped source instead.
@@ -53,7 +53,9 @@ function getPurifier(): ReturnType<typeof DOMPurify> | null {
   p.addHook('afterSanitizeAttributes', (node) => {
     if (node.nodeName === 'A') {
       if (node.hasAttribute('href')) {
-        // Open outside the app window; neither page gets a handle on the other.
+        // Never opened inside the app. Desktop: the main process denies the new window and opens http(s) links
+        // in the system browser (shell.openExternal, see src/main/guardWebContents.ts); mailto: does nothing.
+        // Serve mode: the browser opens a new tab. noopener: neither page gets a handle on the other.
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer');
       } else {

@@ -248,6 +248,8 @@ export const JUDGE_RUN_ACTIONS: Readonly<Record<RunStatus, readonly { action: Ju
   pending: [START, CANCEL],
   running: [PAUSE, CANCEL],
   paused: [RESUME, CANCEL],
+  // The process that ran it is gone (crash): resumable like a paused run.
+  interrupted: [RESUME, CANCEL],
   failed: [RESUME],
   cancelled: [RESUME],
   done: [],

@@ -156,7 +156,9 @@ export function runActions(run: RunInfo): { action: RunAction; label: string }[]
         { action: 'pause', label: 'Pause' },
         { action: 'cancel', label: 'Cancel' },
       ];
+    // interrupted: the process that ran it is gone (crash); it resumes like a paused run.
     case 'paused':
+    case 'interrupted':
       return [
         { action: 'start', label: 'Resume' },
         { action: 'cancel', label: 'Cancel' },

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { InputError } from '../../errors';
 import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, resolveChatWrapper, type GgufFileInfo, type Llama } from 'node-llama-cpp';
 
 /** What the GGUF header says, read without loading weights. */
@@ -26,7 +27,8 @@ export interface GgufSummary {
 /** What is wrong with a model file, for the UI to offer the right way out (locate, remove, download again). */
 export type ModelFileProblem = 'missing' | 'not-a-file' | 'not-gguf' | 'unreadable' | 'truncated' | 'vocab-only' | 'load-failed';
 
-export class ModelFileError extends Error {
+/** An input error: the file the user chose cannot be used (the problem says which way out fits). */
+export class ModelFileError extends InputError {
   constructor(
     readonly path: string,
     message: string,
@@ -38,6 +40,45 @@ export class ModelFileError extends Error {
 }
 
 const GGUF_MAGIC = 'GGUF';
+/** Magic (4 bytes), version (u32), tensor count (u64), key/value count (u64). */
+const GGUF_PREAMBLE_BYTES = 24;
+/** llama.cpp reads versions 2 and 3 (version 1 used 32-bit counts and is refused by llama.cpp itself). */
+const GGUF_VERSIONS = [2, 3];
+const DOWNLOAD_AGAIN = 'The file is probably truncated or corrupt: download it again.';
+
+/**
+ * node-llama-cpp's reader accepts a bare "GGUF" (it reads missing bytes as zeros, warns about version 0 and
+ * returns an empty vocab-only file), so the fixed-size preamble is checked here before it is handed the file.
+ */
+function checkPreamble(path: string, head: Buffer): void {
+  if (head.subarray(0, 4).toString('latin1') !== GGUF_MAGIC) {
+    throw new ModelFileError(
+      path,
+      'not a GGUF file (the first bytes are not "GGUF"). Convert the model to GGUF (llama.cpp convert_hf_to_gguf.py) or download a .gguf build.',
+      'not-gguf',
+    );
+  }
+  if (head.length < GGUF_PREAMBLE_BYTES) {
+    throw new ModelFileError(path, `the GGUF header is cut short: ${head.length} bytes, a header needs at least ${GGUF_PREAMBLE_BYTES}. ${DOWNLOAD_AGAIN}`, 'truncated');
+  }
+  const version = head.readUInt32LE(4);
+  if (!GGUF_VERSIONS.includes(version)) {
+    throw new ModelFileError(
+      path,
+      `unsupported GGUF version ${version} (llama.cpp reads versions ${GGUF_VERSIONS.join(' and ')}). Convert the model again with a current llama.cpp, or download another build.`,
+      'not-gguf',
+    );
+  }
+}
+
+/** The header (preamble, key/values, tensor infos) must fit in the file: node-llama-cpp does not check it. */
+function checkHeaderLength(path: string, fileInfo: GgufFileInfo, fileSize: number): void {
+  // node-llama-cpp counts the preamble in metadataSize (24 for a bare preamble).
+  const headerEnd = fileInfo.metadataSize + (fileInfo.tensorInfoSize ?? 0);
+  if (fileSize < headerEnd) {
+    throw new ModelFileError(path, `truncated: the GGUF header needs ${headerEnd.toLocaleString('en')} bytes but the file has ${fileSize.toLocaleString('en')}. Download it again.`, 'truncated');
+  }
+}
 
 
 /**
@@ -46,29 +87,30 @@ const GGUF_MAGIC = 'GGUF';
  * `llama` is needed only for tensor sizes (the truncation check); metadata alone needs no native code.
  */
 export async function inspectGguf(path: string, llama: Llama): Promise<{ summary: GgufSummary; fileInfo: GgufFileInfo }> {
-  const st = await stat(path).catch(() => null);
+  const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP') {
+      throw new ModelFileError(path, 'symbolic link loop (the link points back to itself through other links). Point the link at the real .gguf file.', 'not-a-file');
+    }
+    return null;
+  });
   if (!st) throw new ModelFileError(path, 'file not found. Check the path, or re-add the model if it was moved.', 'missing');
   if (!st.isFile()) throw new ModelFileError(path, 'not a regular file (a folder? scan folders with "Scan a folder").', 'not-a-file');
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(GGUF_PREAMBLE_BYTES);
   const fh = await open(path, 'r');
+  let headBytes: number;
   try {
-    await fh.read(head, 0, 4, 0);
+    ({ bytesRead: headBytes } = await fh.read(head, 0, GGUF_PREAMBLE_BYTES, 0));
   } finally {
     await fh.close();
   }
-  if (head.toString('latin1') !== GGUF_MAGIC) {
-    throw new ModelFileError(
-      path,
-      'not a GGUF file (the first bytes are not "GGUF"). Convert the model to GGUF (llama.cpp convert_hf_to_gguf.py) or download a .gguf build.',
-      'not-gguf',
-    );
-  }
+  checkPreamble(path, head.subarray(0, headBytes));
   let fileInfo: GgufFileInfo;
   try {
     fileInfo = await readGgufFileInfo(path, { readTensorInfo: true });
   } catch (err) {
-    throw new ModelFileError(path, `the GGUF header cannot be read (${errorText(err)}). The file is probably truncated or corrupt: download it again.`, 'unreadable');
+    throw new ModelFileError(path, `the GGUF header cannot be read (${errorText(err)}). ${DOWNLOAD_AGAIN}`, 'unreadable');
   }
+  checkHeaderLength(path, fileInfo, st.size);
   const tensors = fileInfo.fullTensorInfo ?? fileInfo.tensorInfo ?? [];
   let parameterCount: number | null = null;
   /** Old converters (e.g. llama2.c's) write no general.file_type: the tensors' dominant type says it instead. */
