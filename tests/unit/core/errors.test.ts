@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../src/main/services/errors';
 import { readDatasetFile } from '../../../src/main/core/datasets';
-import { apiErrorCodeOf, Conflict, ERROR_STATUS, InputError, NotFound, TooLarge } from '../../../src/main/core/errors';
+import { apiErrorCodeOf, Conflict, ERROR_STATUS, InputError, NotFound, TooLarge } from '../../../src/shared/errors';
 import { ModelFileError } from '../../../src/main/core/inference/llama/inspectGguf';
 import { createUrialMethod } from '../../../src/main/core/prompting/urial';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conflict } from '../../../src/main/core/errors';
+import { Conflict } from '../../../src/shared/errors';
 import { LEASE_TTL_MS, LeaseRepo } from '../../../src/main/store/LeaseRepo';
 import { openStore, type Store } from '../../../src/main/store/openStore';
 import { addRun } from '../results/addRun';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors';
+import { InputError } from '../../../shared/errors';
 
 export interface DatasetErrorInit {
   /** Path of the file being read (kept in full on the error; the message shows only the base name). */

@@ -5,7 +5,7 @@
  */
 
 /** Byte-order marks of the encodings people actually save text in. UTF-32 LE first: its BOM starts like UTF-16 LE's. */
-import { InputError } from '../errors';
+import { InputError } from '../../../shared/errors';
 
 const FOREIGN_BOMS: ReadonlyArray<{ name: string; bytes: readonly number[] }> = [
   { name: 'UTF-32 LE', bytes: [0xff, 0xfe, 0x00, 0x00] },

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError } from '../../../shared/errors';
 
 /**
  * Parsing of URIAL prompt files (official Apache-2.0 files or the project's own translations).

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Item, MethodConfig } from '../../../shared/domain';
-import { InputError } from '../errors';
+import { InputError } from '../../../shared/errors';
 import { decodeUtf8Strict, NotUtf8Error, RESAVE_AS_UTF8 } from '../files/decodeUtf8Strict';
 import type { PreparedMethod, PromptMethod, PromptSpec } from './PromptMethod';
 import { parseUrialFile } from './parseUrialFile';

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InputError } from '../../errors';
+import { InputError } from '../../../../shared/errors';
 import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, resolveChatWrapper, type GgufFileInfo, type Llama } from 'node-llama-cpp';
 
 /** What the GGUF header says, read without loading weights. */
