@@ -135,15 +135,15 @@ export class Judging {
     if (info.kind === 'local') {
       const model = info.modelId != null ? this.#store.models.get(info.modelId) : undefined;
       if (!model) throw new Error(`Judge "${info.name}": its model is not in the library any more. Add the judge again with "judges add --gguf".`);
-      const backend = await this.workbench.pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.workbench.threadsFor(model) }, onModelLoad);
-      return { judge: new BackendJudge(backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', ownsBackend: false }), concurrency: 1 };
+      const lease = await this.workbench.pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.workbench.threadsFor(model) }, onModelLoad);
+      return { judge: new BackendJudge(lease.backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', release: lease.release }), concurrency: 1 };
     }
     const backend = await connectRemoteModel(
       { baseUrl: info.baseUrl!, model: info.model!, endpoint: 'chat' },
       { apiKey: this.#apiKeyOf(info), concurrency: info.concurrency, timeoutMs: info.timeoutMs, maxRetries: info.maxRetries },
     );
     return {
-      judge: new BackendJudge(backend, { identity: info.identity, prompt: 'chat', ownsBackend: true, parallel: info.concurrency }),
+      judge: new BackendJudge(backend, { identity: info.identity, prompt: 'chat', release: () => backend.dispose(), parallel: info.concurrency }),
       concurrency: info.concurrency,
     };
   }

@@ -80,7 +80,7 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
-    await this.#pool.release();
+    await this.#pool.unload();
     this.store.close();
   }
 
