@@ -45,7 +45,7 @@ export async function runP6(options: BenchOptions): Promise<BenchResult> {
     .map((line) => (JSON.parse(line) as { instruction: string }).instruction);
 
   const backend = await LlamaBackend.load({ modelPath: MODEL_PATH, gpu: 'cpu', threads: options.threads });
-  const judge = new BackendJudge(backend, { identity: 'gguf:bench', prompt: 'completion', ownsBackend: true });
+  const judge = new BackendJudge(backend, { identity: 'gguf:bench', prompt: 'completion', release: () => backend.dispose() });
   const problems: string[] = [];
   const constrained: Arm[] = [];
   const free: (Arm & { eos: boolean })[] = [];

@@ -1,13 +1,7 @@
 /** The model library, model slot, hardware fit, downloads and the catalogue. */
 import type { GpuOffload, ModelFamily, ModelInfo, ModelRole } from './domain';
+export type { ModelState } from './modelState';
 
-export interface ModelState {
-  /** The model held in memory by the run queue (one at a time). */
-  path: string | null;
-  status: 'unloaded' | 'loading' | 'loaded' | 'error';
-  progress: number;
-  error: string | null;
-}
 
 
 export const DOWNLOAD_STATUSES = ['downloading', 'paused', 'verifying', 'done', 'failed', 'cancelled'] as const;

@@ -60,7 +60,7 @@ describe.each([
   let judge: BackendJudge;
   beforeAll(async () => {
     backend = await LlamaBackend.load({ modelPath: model, gpu: 'cpu', threads: 1 });
-    judge = new BackendJudge(backend, { identity: `gguf:test-${style}`, prompt: style, ownsBackend: true });
+    judge = new BackendJudge(backend, { identity: `gguf:test-${style}`, prompt: style, release: () => backend.dispose() });
   });
   afterAll(() => judge.dispose());
 

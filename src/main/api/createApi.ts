@@ -76,7 +76,7 @@ export function createApi(services: Services, options: ApiOptions): Api {
     'models.locate': ({ modelId, path }) => library.locate(modelId, path),
     'models.setFamily': ({ modelId, familyId, role }) => library.setFamily(modelId, familyId, role),
     'models.fit': async ({ modelId, ...req }) => fitModel(await library.resolve(String(modelId)), req),
-    'models.state': () => queue.modelState,
+    'models.state': () => services.pool.state,
     'families.list': () => library.families(),
     'families.create': ({ name }) => library.createFamily(name),
     'families.remove': ({ familyId }) => (library.removeFamily(familyId), { removed: familyId }),

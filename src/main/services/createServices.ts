@@ -62,7 +62,6 @@ export function createServices(options: ServicesOptions) {
   const queue = new RunQueue(store, runs, judging, {
     progress: (p) => events.emit('run.progress', p),
     changed: (runId, status) => events.emit('runs.changed', { runId, status }),
-    model: (state) => events.emit('model.state', state),
     judgeProgress: (p) => events.emit('judgeRun.progress', p),
     judgeChanged: (judgeRunId, status) => events.emit('judgeRuns.changed', { judgeRunId, status }),
   });
@@ -74,6 +73,8 @@ export function createServices(options: ServicesOptions) {
     },
   );
   const stopSha = library.onSha((progress) => events.emit('models.sha', progress));
+  // The pool owns the model slot's state: every load, unload or failure, by a run or a judge, is one event.
+  pool.onState((state) => events.emit('model.state', state));
 
   let stopped: Promise<void> | undefined;
   /** Pauses running work (runs, judge runs, downloads) so all of it can resume; idempotent. */
@@ -113,7 +114,7 @@ export function createServices(options: ServicesOptions) {
     /** Stops work, frees the model and closes the store. */
     async close(): Promise<void> {
       await stopWork();
-      await pool.release();
+      await pool.unload();
       store.close();
     },
   };

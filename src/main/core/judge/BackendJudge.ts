@@ -15,8 +15,11 @@ export interface BackendJudgeOptions {
   prompt: JudgePromptStyle;
   /** chat: a named node-llama-cpp chat wrapper instead of the model's own template (local models only). */
   chatTemplate?: string;
-  /** Whether dispose() disposes the backend too (false when a pool lends it). */
-  ownsBackend: boolean;
+  /**
+   * What dispose() does with the backend: dispose a backend the judge owns (a remote client), or hand a model
+   * lent by the BackendPool back to it (its lease's release), so the slot is free for the next model.
+   */
+  release: () => void | Promise<void>;
   /** How many calls the caller runs at once (local: sequences; remote: concurrent requests). Default 1. */
   parallel?: number;
 }
@@ -83,7 +86,7 @@ export class BackendJudge implements Judge {
   }
 
   async dispose(): Promise<void> {
-    if (this.options.ownsBackend) await this.backend.dispose();
+    await this.options.release();
   }
 
   #promptSpec(request: JudgeRequest): PromptSpec {

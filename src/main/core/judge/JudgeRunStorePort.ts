@@ -2,7 +2,7 @@ import type { RunStatus } from '../../../shared/domain';
 import type { AspectScore, JudgeTarget, NewJudgeCall, StoredCall } from '../../../shared/judgeCalls';
 import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';
 
-/** What a judge run needs from storage. The SQLite store implements it (api/judgeStorePort.ts). */
+/** What a judge run needs from storage. The SQLite store implements it (services/judging/judgeRunStorePort.ts). */
 export interface JudgeRunStorePort {
   getJudgeRun(judgeRunId: number): { id: number; config: JudgeRunConfig; judgeIdentity: string } | undefined;
   rubric(version: string): RubricInfo | undefined;

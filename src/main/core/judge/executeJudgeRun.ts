@@ -61,11 +61,13 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
   }
   store.setStatus(judgeRunId, 'running');
 
-  let opened: { judge: Judge; concurrency: number };
+  let opened: { judge: Judge; concurrency: number } | undefined;
   try {
     opened = await options.openJudge(options.onModelLoad ?? (() => {}));
     store.recordEnvironment(judgeRunId, { ...opened.judge.versions(), ...fallbackNote(plan) });
   } catch (err) {
+    // An opened local judge holds the model slot: hand it back, or the next model would wait for it forever.
+    await opened?.judge.dispose();
     return fail(store, judgeRunId, err);
   }
   const { judge } = opened;

@@ -13,7 +13,6 @@ import {
   planJudgeCalls,
   verdictSchema,
   type Judge,
-  type JudgeRunStorePort,
 } from '../../core/judge';
 import type { JudgeRunRecord } from '../../store/JudgeRunRepo';
 import type { BackendPool } from '../../core/runs/BackendPool';
@@ -21,6 +20,7 @@ import type { Store } from '../../store/openStore';
 import { processEnvironment } from '../environment';
 import { NotFoundError } from '../errors';
 import type { ModelLibrary } from '../models/ModelLibrary';
+import { judgeRunStorePort } from './judgeRunStorePort';
 
 /**
  * Encrypts API keys with the OS keychain (Electron safeStorage in the desktop app). The CLI and serve mode have
@@ -150,15 +150,15 @@ export class Judging {
     if (info.kind === 'local') {
       const model = info.modelId != null ? this.#store.models.get(info.modelId) : undefined;
       if (!model) throw new Error(`Judge "${info.name}": its model is not in the library any more. Add the judge again with "judges add --gguf".`);
-      const backend = await this.#pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.#library.threadsFor(model) }, onModelLoad);
-      return { judge: new BackendJudge(backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', ownsBackend: false }), concurrency: 1 };
+      const lease = await this.#pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.#library.threadsFor(model) }, onModelLoad);
+      return { judge: new BackendJudge(lease.backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', release: lease.release }), concurrency: 1 };
     }
     const backend = await connectRemoteModel(
       { baseUrl: info.baseUrl!, model: info.model!, endpoint: 'chat' },
       { apiKey: this.#apiKeyOf(info), concurrency: info.concurrency, timeoutMs: info.timeoutMs, maxRetries: info.maxRetries },
     );
     return {
-      judge: new BackendJudge(backend, { identity: info.identity, prompt: 'chat', ownsBackend: true, parallel: info.concurrency }),
+      judge: new BackendJudge(backend, { identity: info.identity, prompt: 'chat', release: () => backend.dispose(), parallel: info.concurrency }),
       concurrency: info.concurrency,
     };
   }
@@ -234,15 +234,7 @@ export class Judging {
     options: { signal?: AbortSignal; onProgress?: (p: JudgeRunProgress) => void; onModelLoad?: (fraction: number) => void } = {},
   ): Promise<RunStatus> {
     const info = this.judge(this.judgeRun(judgeRunId).judgeId);
-    return executeJudgeRun(judgeRunId, { store: this.#port(), openJudge: (onLoad) => this.openJudge(info, onLoad), ...options });
-  }
-
-  /** The model file a judge run loads (for the queue's model state); null for a remote judge. */
-  modelPathOfJudgeRun(judgeRunId: number): string | null {
-    const run = this.#store.judgeRuns.get(judgeRunId);
-    const judge = run && this.#store.judges.get(run.judgeId);
-    const model = judge?.modelId != null ? this.#store.models.get(judge.modelId) : undefined;
-    return model?.path ?? null;
+    return executeJudgeRun(judgeRunId, { store: judgeRunStorePort(this.#store, (judgeId) => this.judge(judgeId).identity), openJudge: (onLoad) => this.openJudge(info, onLoad), ...options });
   }
 
   // HELPERS
@@ -279,22 +271,6 @@ export class Judging {
     return this.secrets.decrypt(blob);
   }
 
-  #port(): JudgeRunStorePort {
-    const store = this.#store;
-    return {
-      getJudgeRun: (id) => {
-        const run = store.judgeRuns.get(id);
-        return run && { id: run.id, config: run.config, judgeIdentity: this.judge(run.judgeId).identity };
-      },
-      rubric: (version) => store.rubrics.get(version),
-      targets: (runIds) => store.judgements.targets(runIds),
-      existingCalls: (judge, runIds) => store.judgements.callsOf(judge, runIds),
-      saveCall: (call, scores) => void store.judgements.saveCall(call, scores),
-      setTotal: (id, total) => store.judgeRuns.setTotal(id, total),
-      setStatus: (id, status, error) => store.judgeRuns.setStatus(id, status, error ?? null),
-      recordEnvironment: (id, environment) => store.judgeRuns.mergeEnvironment(id, environment),
-    };
-  }
 }
 
 function errorText(err: unknown): string {

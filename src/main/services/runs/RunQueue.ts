@@ -1,6 +1,5 @@
 import type { RunProgress, RunStatus } from '../../../shared/domain';
 import type { JudgeRunProgress } from '../../../shared/judgeRuns';
-import type { ModelState } from '../../../shared/models';
 import type { StopReason } from '../../core/runs/executeRun';
 import type { Store } from '../../store/openStore';
 import type { Judging } from '../judging/Judging';
@@ -9,7 +8,6 @@ import type { RunsService } from './RunsService';
 export interface RunQueueEvents {
   progress(progress: RunProgress): void;
   changed(runId: number, status: RunStatus): void;
-  model(state: ModelState): void;
   judgeProgress(progress: JudgeRunProgress): void;
   judgeChanged(judgeRunId: number, status: RunStatus): void;
 }
@@ -21,9 +19,7 @@ type JobKind = 'run' | 'judgeRun';
 interface JobDriver {
   setStatus(id: number, status: RunStatus, error?: string): void;
   errorOf(id: number): string | null;
-  /** The model file the job loads, null when it loads none (a remote judge). */
-  modelPathOf(id: number): string | null;
-  execute(id: number, options: { signal: AbortSignal; onProgress: (p: RunProgress | JudgeRunProgress) => void; onModelLoad: (fraction: number) => void }): Promise<RunStatus>;
+  execute(id: number, options: { signal: AbortSignal; onProgress: (p: RunProgress | JudgeRunProgress) => void }): Promise<RunStatus>;
   changed(id: number, status: RunStatus): void;
   progress(p: RunProgress | JudgeRunProgress): void;
 }
@@ -37,7 +33,7 @@ const same = (a: Job, b: Job) => a.kind === b.kind && a.id === b.id;
 const keyOf = (job: Job) => `${job.kind}:${job.id}`;
 
 /**
- * Runs queued work one job at a time in this process (one model in memory at a time), so the UI can queue a
+ * Runs queued work one job at a time in this process (the model slot's lock keeps one model in memory), so the UI can queue a
  * whole batch: generation runs and judge runs alike. Pause and cancel abort the current item or judge call;
  * paused jobs resume exactly where they stopped.
  */
@@ -45,7 +41,6 @@ export class RunQueue {
   #waiting: Job[] = [];
   #current: (Job & { controller: AbortController }) | null = null;
   #progress = new Map<string, RunProgress | JudgeRunProgress>();
-  #model: ModelState = { path: null, status: 'unloaded', progress: 0, error: null };
   #idle: Promise<void> = Promise.resolve();
   readonly #drivers: Record<JobKind, JobDriver>;
   readonly #events: RunQueueEvents;
@@ -55,10 +50,6 @@ export class RunQueue {
       run: {
         setStatus: (id, status, error) => store.runs.setStatus(id, status, error),
         errorOf: (id) => store.runs.get(id)?.error ?? null,
-        modelPathOf: (id) => {
-          const modelId = store.runs.get(id)?.modelId;
-          return modelId == null ? null : (store.models.get(modelId)?.path ?? null);
-        },
         execute: (id, options) => runs.execute(id, options),
         changed: (id, status) => events.changed(id, status),
         progress: (p) => events.progress(p as RunProgress),
@@ -66,7 +57,6 @@ export class RunQueue {
       judgeRun: {
         setStatus: (id, status, error) => store.judgeRuns.setStatus(id, status, error),
         errorOf: (id) => store.judgeRuns.get(id)?.error ?? null,
-        modelPathOf: (id) => judging.modelPathOfJudgeRun(id),
         execute: (id, options) => judging.startJudgeRun(id, options),
         changed: (id, status) => events.judgeChanged(id, status),
         progress: (p) => events.judgeProgress(p as JudgeRunProgress),
@@ -78,10 +68,6 @@ export class RunQueue {
   /** A job is running (it holds the model slot). */
   get busy(): boolean {
     return this.#current !== null;
-  }
-
-  get modelState(): ModelState {
-    return this.#model;
   }
 
   // GENERATION RUNS
@@ -160,21 +146,14 @@ export class RunQueue {
       const controller = new AbortController();
       this.#current = { ...job, controller };
       driver.changed(job.id, 'running');
-      const modelPath = driver.modelPathOf(job.id);
       try {
         const status = await driver.execute(job.id, {
           signal: controller.signal,
           onProgress: (p) => {
             this.#progress.set(keyOf(job!), p);
-            if (modelPath) this.#setModel({ path: modelPath, status: 'loaded', progress: 1, error: null });
             driver.progress(p);
           },
-          onModelLoad: (fraction) => this.#setModel({ path: modelPath, status: fraction < 1 ? 'loading' : 'loaded', progress: fraction, error: null }),
         });
-        if (status === 'failed' && modelPath) {
-          const error = driver.errorOf(job.id) ?? 'failed';
-          if (this.#model.status !== 'loaded' || this.#model.path !== modelPath) this.#setModel({ path: modelPath, status: 'error', progress: 0, error });
-        }
         driver.changed(job.id, status);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -184,12 +163,5 @@ export class RunQueue {
         this.#current = null;
       }
     }
-  }
-
-  #setModel(state: ModelState): void {
-    const m = this.#model;
-    if (m.path === state.path && m.status === state.status && m.error === state.error && Math.abs(m.progress - state.progress) < 0.01) return;
-    this.#model = state;
-    this.#events.model(state);
   }
 }
