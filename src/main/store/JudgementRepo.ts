@@ -3,6 +3,7 @@ import type { GenerationJudgements } from '../../shared/api';
 import type { Lang } from '../../shared/domain';
 import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall, type StoredCall } from '../../shared/judgeCalls';
 import { ALL_ASPECTS, type Aspect, type JudgeCallRecord, type JudgementRecord, type Score } from '../../shared/judging';
+import type { NaKind } from '../../shared/naKinds';
 import { nowIso } from './time';
 
 /** A judgement in the `generations export` contract's field names (outside scripts read them: never rename). */
@@ -117,11 +118,13 @@ export class JudgementRepo {
         );
       if (!row) return null;
       const insert = this.db.prepare(
-        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale, na_kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      // Why an aspect is N/A: the parser's word when it has one (the judge's own "N/A"), else from the call.
+      const missing: NaKind = call.error !== null && (call.raw ?? '') === '' ? 'no-reply' : 'unreadable';
       for (const s of scores)
-        insert.run(row.id, call.generationId, call.judge, call.rubricVersion, call.judgeLang, call.repeat, s.aspect, s.score, s.rationale);
+        insert.run(row.id, call.generationId, call.judge, call.rubricVersion, call.judgeLang, call.repeat, s.aspect, s.score, s.rationale, s.score === null ? (s.naKind ?? missing) : null);
       return row.id;
     })();
   }
