@@ -5,16 +5,26 @@ import type { Aspect } from '../../../../shared/judging';
  * A judge reply read the way just-eval reads it (evaluate.py `gpt_eval`'s api() then utils.better_json_loads):
  * code fences removed; `\\"` turned into `\"`, or else every backslash doubled; trimmed; cut from the first "{"
  * to the last "}"; newlines removed; the "reason…preference" quote fix; JSON. null when that JSON does not parse
- * (better_json_loads returns None): the reply is unreadable.
+ * (better_json_loads returns None): the reply is unreadable. Python's json also reads NaN/Infinity; no judge
+ * reply of the templates' shape has them.
  */
 export function parseJustEvalReply(raw: string): unknown {
+  return betterJsonLoads(cleanJustEvalReply(raw));
+}
+
+/** What evaluate.py stores as a call's `result`: the reply after api()'s clean-up. */
+export function cleanJustEvalReply(raw: string): string {
   let result = raw.replaceAll('```', '');
   result = result.includes('\\\\"') ? result.replaceAll('\\\\"', '\\"') : result.replaceAll('\\', '\\\\');
   result = result.trim();
   // Python's result[rfind("}") + 1] slice: no "{" or no "}" leaves an empty (unparseable) text, as there.
   const start = result.indexOf('{');
   const end = result.lastIndexOf('}') + 1;
-  result = start === -1 ? result.slice(-1, end) : result.slice(start, end);
+  return start === -1 ? result.slice(-1, end) : result.slice(start, end);
+}
+
+/** utils.better_json_loads: newlines removed, the quote fix, JSON; null (Python's None) when it does not parse. */
+export function betterJsonLoads(result: string): unknown {
   const fixed = fixInnerQuotes(result.replaceAll('\n', ''));
   try {
     return JSON.parse(fixed) as unknown;
