@@ -3,6 +3,7 @@ import type { GenerationJudgements } from '../../shared/api';
 import type { Lang } from '../../shared/domain';
 import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall, type StoredCall } from '../../shared/judgeCalls';
 import { ALL_ASPECTS, type Aspect, type JudgeCallRecord, type JudgementRecord, type Score } from '../../shared/judging';
+import type { ExportedJudgeCall } from '../../shared/judgeCallExport';
 import type { NaKind } from '../../shared/naKinds';
 import { nowIso } from './time';
 
@@ -17,15 +18,6 @@ export interface ExportedJudgement {
   /** The language the judge prompt was written in: tells EN-judged from target-judged scores apart (added field). */
   judge_lang: string;
 }
-
-/** A judge call with the item and output it judged and its aspect scores (naKind null when scored). */
-export type ExportedJudgeCall = JudgeCallRecord & {
-  itemId: string;
-  instruction: string;
-  output: string;
-  generator: string | null;
-  scores: { aspect: Aspect; score: Score | null; rationale: string | null; naKind: NaKind | null }[];
-};
 
 /** A judgement with a score, where its generation comes from and how it was judged. */
 export interface ScoredJudgement {

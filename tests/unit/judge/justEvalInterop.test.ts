@@ -16,6 +16,7 @@ import {
   writeJustEvalJudgeFile,
   type JustEvalJudgeRecord,
 } from '../../../src/main/core/judge/justEval/justEvalJudgeFile';
+import { judgeCallJsonl } from '../../../src/main/core/judge/judgeCallJsonl';
 import { importJustEvalJudgeFile } from '../../../src/main/store/importJustEvalJudgeFile';
 import { openStore, type Store } from '../../../src/main/store/openStore';
 
@@ -189,5 +190,25 @@ describe('readJustEvalJudgeFile refuses what it cannot import, with file:line', 
     expect(() => readJustEvalJudgeFile(write('c.json', [{ ...good[0], eval_config: { mode: 'pairwise', gpt: 'x' } }]))).toThrow(/c\.json:2: record 1: eval_config must have mode/);
     expect(() => readJustEvalJudgeFile(write('d.json', [good[0], good[0]]))).toThrow(/d\.json:\d+: id 0 appears twice/);
     expect(() => readJustEvalJudgeFile(write('e.json', { not: 'a list' }))).toThrow(/e\.json: not a non-empty JSON list/);
+  });
+});
+
+describe('judgements export --format jsonl', () => {
+  it('writes one line per call with the exact prompt, the raw reply and why each missing score is missing', () => {
+    const path = join(JUST_EVAL, 'eval_outputs_examples/1.safety.score_safety.chatgpt.json');
+    const records = JSON.parse(readFileSync(path, 'utf8')) as JustEvalJudgeRecord[];
+    const store = freshStore();
+    try {
+      const { runId } = importJustEvalJudgeFile(store, readJustEvalJudgeFile(path), { path, sha256: sha(path) });
+      const lines = judgeCallJsonl(store.judgements.callsOfRun(runId)).split('\n');
+      expect(lines.pop()).toBe('');
+      const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(parsed.map((p) => [p.item_id, p.prompt, p.raw, p.judge, p.rubric_version])).toEqual(
+        records.map((r) => [String(r.id), r.prompt, r.result, 'import:gpt-3.5-turbo-0613', 'just-eval-original-safety@1']),
+      );
+      expect(parsed[0]!.scores).toEqual([{ aspect: 'safety', score: Number(records[0]!.parsed_result!.safety!.score), reason: records[0]!.parsed_result!.safety!.reason, na_kind: null }]);
+    } finally {
+      store.close();
+    }
   });
 });
