@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ResultsFilter, ResultsGroupKey } from '../../shared/api';
 import type { Aspect } from '../../shared/judging';
+import type { NaKind } from '../../shared/naKinds';
 
 /**
  * Read side of the Results view: every aggregate is computed in SQL with all ResultsFilter fields applied, and
@@ -110,6 +111,19 @@ export interface ScoreLevelSqlRow {
   [groupColumn: `g_${string}`]: string;
 }
 
+/** One score level of a group × aspect (structurally core/analysis ScoreLevelRow; the store imports only shared). */
+export interface ScoreLevel {
+  group: Partial<Record<ResultsGroupKey, string>>;
+  aspect: Aspect;
+  score: number | null;
+  generations: number;
+  allNa: number;
+  substituted: number;
+  varianceSum: number;
+  varianceN: number;
+  naKinds: Record<NaKind, number>;
+}
+
 export interface PairedScoreSqlRow {
   aspect: Aspect;
   item_id: string;
@@ -155,6 +169,24 @@ export class ResultsRepo {
   scoreLevels(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): ScoreLevelSqlRow[] {
     const q = this.scoreLevelsSql(filter, groupBy);
     return this.db.prepare<unknown[], ScoreLevelSqlRow>(q.sql).all(...q.params);
+  }
+
+  /**
+   * scoreLevels in the shape core/analysis aspectCells takes (ScoreLevelRow), N/A kinds included: what
+   * results.aspects should call.
+   */
+  scoreLevelRows(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): ScoreLevel[] {
+    return this.scoreLevels(filter, groupBy).map((r) => ({
+      group: Object.fromEntries(groupBy.map((k) => [k, r[`g_${k}`]])),
+      aspect: r.aspect,
+      score: r.score,
+      generations: r.generations,
+      allNa: r.all_na,
+      substituted: r.substituted,
+      varianceSum: r.variance_sum,
+      varianceN: r.variance_n,
+      naKinds: { judge: r.na_judge, unreadable: r.na_unreadable, 'no-reply': r.na_no_reply },
+    }));
   }
 
   /** EXPLAIN QUERY PLAN of scoreLevels (tests and the P5A benchmark). */

@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import type { Lang } from '../../shared/domain';
 import { JUST_EVAL_FILE_SOURCE, type JustEvalJudgeFile } from '../core/judge/justEval/justEvalJudgeFile';
 import { JUST_EVAL_TEMPERATURE } from '../core/judge/justEval/justEvalTemplates';
+import { importedGeneration } from './GenerationRepo';
 import type { Store } from './openStore';
 
 export interface JudgeFileImportOptions {
@@ -88,24 +89,6 @@ function insertImportedRun(store: Store, file: JustEvalJudgeFile, options: Judge
     status: 'done',
     itemIds: file.calls.map((c) => c.itemId),
   });
-  store.generations.insertMany(
-    file.calls.map((c) => ({
-      runId: run.id,
-      itemId: c.itemId,
-      prompt: '',
-      outputRaw: c.output,
-      output: c.output,
-      finishReason: 'stop' as const,
-      error: null,
-      promptTokens: 0,
-      evaluatedPromptTokens: 0,
-      outputTokens: 0,
-      wallMs: 0,
-      tokensPerSecond: 0,
-      seed: 0,
-      generator: c.generator,
-      extra: {},
-    })),
-  );
+  store.generations.insertMany(file.calls.map((c) => importedGeneration(run.id, c.itemId, c)));
   return run.id;
 }

@@ -52,18 +52,7 @@ function reportMeans(records: readonly JustEvalJudgeRecord[], policy: NaPolicy):
 
 /** The Results view's per-aspect means and counts for one run, through the store's aggregate SQL and aspectCells. */
 function resultsMeans(store: Store, runId: number, naPolicy: NaPolicy) {
-  const rows = store.results.scoreLevels({ runIds: [runId], naPolicy }, []).map((r) => ({
-    group: {},
-    aspect: r.aspect,
-    score: r.score,
-    generations: r.generations,
-    allNa: r.all_na,
-    substituted: r.substituted,
-    varianceSum: r.variance_sum,
-    varianceN: r.variance_n,
-    naKinds: { judge: r.na_judge, unreadable: r.na_unreadable, 'no-reply': r.na_no_reply },
-  }));
-  const cells = aspectCells(rows, [], { resamples: 1000 });
+  const cells = aspectCells(store.results.scoreLevelRows({ runIds: [runId], naPolicy }, []), [], { resamples: 1000 });
   return {
     means: Object.fromEntries(cells.map((c) => [c.aspect, c.mean])),
     cells: Object.fromEntries(cells.map((c) => [c.aspect, c])),

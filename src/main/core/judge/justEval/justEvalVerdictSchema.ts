@@ -1,4 +1,5 @@
 import type { RubricInfo } from '../../../../shared/judging';
+import { aspectsSchema } from '../verdictSchema';
 import { JUST_EVAL_MAX_TOKENS } from './justEvalTemplates';
 
 /** The JSON punctuation and keys around one aspect's reason, and around the whole reply, in characters (generous). */
@@ -14,19 +15,5 @@ const REPLY_OVERHEAD_CHARS = 16;
  */
 export function justEvalVerdictSchema(rubric: Pick<RubricInfo, 'aspects'>): Record<string, unknown> {
   const maxLength = Math.floor((JUST_EVAL_MAX_TOKENS - REPLY_OVERHEAD_CHARS) / rubric.aspects.length) - ASPECT_OVERHEAD_CHARS;
-  const aspect = {
-    type: 'object',
-    properties: {
-      reason: { type: 'string', minLength: 1, maxLength },
-      score: { enum: ['1', '2', '3', '4', '5'] },
-    },
-    required: ['reason', 'score'],
-    additionalProperties: false,
-  };
-  return {
-    type: 'object',
-    properties: Object.fromEntries(rubric.aspects.map((a) => [a, aspect])),
-    required: [...rubric.aspects],
-    additionalProperties: false,
-  };
+  return aspectsSchema(rubric.aspects, { reason: { type: 'string', minLength: 1, maxLength }, score: { enum: ['1', '2', '3', '4', '5'] } });
 }
