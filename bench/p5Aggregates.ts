@@ -12,6 +12,7 @@ import type Database from 'better-sqlite3';
 import type { AspectCell, ResultsFilter, ResultsGroupKey } from '../src/shared/api';
 import type { Item } from '../src/shared/domain';
 import { ALL_ASPECTS, type Aspect } from '../src/shared/judging';
+import type { NaKind } from '../src/shared/naKinds';
 import { mulberry32 } from '../src/shared/random';
 import { aspectCells, type ScoreLevelRow } from '../src/main/core/analysis';
 import { resultsAspects } from '../src/main/services/results/results';
@@ -87,7 +88,7 @@ export function buildJudgedStore(store: Store, itemsPerDataset: number): { gener
           }
         }
     }
-    // Judge calls and judgements in SQL: a hash of the ids picks each score, with 2 % N/A.
+    // Judge calls and judgements in SQL: a hash of the ids picks each score, with 2 % N/A of the three kinds in turn.
     store.db
       .prepare(
         `INSERT INTO judge_calls (generation_id, judge, rubric_version, judge_lang, repeat, system_prompt, user_prompt, raw, error,
@@ -99,10 +100,12 @@ export function buildJudgedStore(store: Store, itemsPerDataset: number): { gener
       .run(BENCH_JUDGE, ASPECTS_RUBRIC_VERSION);
     store.db
       .prepare(
-        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale)
-         SELECT c.id, c.generation_id, c.judge, c.rubric_version, c.judge_lang, c.repeat, a.value,
-           CASE WHEN (c.id * 7919 + a.key * 104729) % 50 = 0 THEN NULL ELSE 1 + (c.id * 2654435761 + a.key * 40503) % 5 END, 'r'
-         FROM judge_calls c, json_each(?) a`,
+        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale, na_kind)
+         SELECT call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, CASE WHEN na THEN NULL ELSE score END, 'r',
+           CASE WHEN na THEN json_extract('["judge","unreadable","no-reply"]', '$[' || (call_id % 3) || ']') END
+         FROM (SELECT c.id AS call_id, c.generation_id, c.judge, c.rubric_version, c.judge_lang, c.repeat, a.value AS aspect,
+                 (c.id * 7919 + a.key * 104729) % 50 = 0 AS na, 1 + (c.id * 2654435761 + a.key * 40503) % 5 AS score
+               FROM judge_calls c, json_each(?) a)`,
       )
       .run(JSON.stringify(ALL_ASPECTS));
   })();
@@ -114,6 +117,7 @@ interface JudgementFact {
   generation_id: number;
   aspect: Aspect;
   score: number | null;
+  na_kind: NaKind | null;
   judge: string;
   rubric_version: string;
   judge_lang: string;
@@ -134,7 +138,7 @@ interface JudgementFact {
 export function allJudgementFacts(db: Database.Database): JudgementFact[] {
   return db
     .prepare<[], JudgementFact>(
-      `SELECT j.generation_id, j.aspect, j.score, j.judge, j.rubric_version, j.judge_lang, g.run_id, g.finish_reason, r.model_id,
+      `SELECT j.generation_id, j.aspect, j.score, j.na_kind, j.judge, j.rubric_version, j.judge_lang, g.run_id, g.finish_reason, r.model_id,
          d.lang AS language, coalesce(json_extract(r.method_json, '$.method'), 'unknown') AS method,
          coalesce(m.name, g.generator, 'imported') AS model, coalesce(f.name, '(no family)') AS family, coalesce(m.role, '(no role)') AS role,
          i.category, i.task_types_json, i.difficulty
@@ -160,24 +164,26 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
     (!filter.judge || x.judge === filter.judge) &&
     (!filter.rubricVersion || x.rubric_version === filter.rubricVersion) &&
     (!filter.judgeLang || x.judge_lang === filter.judgeLang);
-  const perGeneration = new Map<string, { fact: JudgementFact; scores: (number | null)[] }>();
+  const perGeneration = new Map<string, { fact: JudgementFact; scores: (number | null)[]; judgeNa: number }>();
   for (const x of facts) {
     if (!keep(x)) continue;
     const key = `${x.generation_id}|${x.aspect}`;
-    const entry = perGeneration.get(key) ?? { fact: x, scores: [] };
+    const entry = perGeneration.get(key) ?? { fact: x, scores: [], judgeNa: 0 };
     entry.scores.push(x.score);
+    if (x.na_kind === 'judge') entry.judgeNa++;
     perGeneration.set(key, entry);
   }
   const levels = new Map<string, ScoreLevelRow>();
-  for (const { fact, scores } of perGeneration.values()) {
-    const kept = filter.naPolicy === 'as-5' ? scores.map((s) => s ?? 5) : scores.filter((s): s is number => s !== null);
+  for (const { fact, scores, judgeNa } of perGeneration.values()) {
+    // "as-5" substitutes only the judge's own N/A (just-eval's report()); unreadable and unanswered stay N/A.
+    const kept = [...scores.filter((s): s is number => s !== null), ...(filter.naPolicy === 'as-5' ? Array<number>(judgeNa).fill(5) : [])];
     const score = kept.length > 0 ? kept.reduce((a, b) => a + b, 0) / kept.length : null;
     const group = Object.fromEntries(groupBy.map((k) => [k, fact[k]]));
     const key = JSON.stringify([group, fact.aspect, score]);
     const level = levels.get(key) ?? { group, aspect: fact.aspect, score, generations: 0, allNa: 0, substituted: 0, varianceSum: 0, varianceN: 0 };
     level.generations++;
     if (scores.every((s) => s === null)) level.allNa++;
-    if (filter.naPolicy === 'as-5' && scores.some((s) => s === null)) level.substituted++;
+    if (filter.naPolicy === 'as-5' && judgeNa > 0) level.substituted++;
     if (kept.length >= 2) {
       const mean = score!;
       level.varianceSum += kept.reduce((s, v) => s + (v - mean) ** 2, 0) / (kept.length - 1);

@@ -4,6 +4,7 @@
  */
 import type { Lang } from './domain';
 import type { JudgeCallRecord, JudgementRecord } from './judging';
+import type { NaKind } from './naKinds';
 
 /** A generation as a judge sees it, with what decides its rubric (category) and judge language (lang). */
 export interface JudgeTarget {
@@ -17,8 +18,11 @@ export interface JudgeTarget {
 /** A judge call as the runner hands it over (the store assigns id and time). */
 export type NewJudgeCall = Omit<JudgeCallRecord, 'id' | 'createdAt'> & { judgeRunId: number | null };
 
-/** One aspect of a call's verdict; score null = N/A. */
-export type AspectScore = Pick<JudgementRecord, 'aspect' | 'score' | 'rationale'>;
+/**
+ * One aspect of a call's verdict; score null = N/A. `naKind` says why when the parser knows it (the judge's own
+ * "N/A"); left out, the store derives it from the call: no reply → "no-reply", else "unreadable".
+ */
+export type AspectScore = Pick<JudgementRecord, 'aspect' | 'score' | 'rationale'> & { naKind?: NaKind };
 
 /** The cache key of a judge call for one judge (UNIQUE key of judge_calls minus the judge). */
 export interface CallKey {

@@ -3,6 +3,7 @@
  *   generation ─► judge prompt (rubric × language) ─► judge (local GGUF or OpenAI-compatible) ─► verdict ─► judgements
  */
 import type { Lang } from './domain';
+import type { RubricPromptSource } from './rubricSources';
 
 /** The five Just-Eval aspects, each scored 1–5 with a rationale. Order = display order. */
 export const ASPECTS = ['helpfulness', 'clarity', 'factuality', 'depth', 'engagement'] as const;
@@ -52,6 +53,11 @@ export interface RubricInfo {
   /** The version it was copied from, for edited rubrics. */
   parent: string | null;
   createdAt: string;
+  /**
+   * Where the prompt text comes from (migration 0009); "just-eval-official": the official template files, read
+   * at call time, and `prompts` is empty. Absent means "stored".
+   */
+  promptSource?: RubricPromptSource;
 }
 
 export const JUDGE_KINDS = ['local', 'openai'] as const;

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Aspect } from '../../src/shared/judging';
+import type { NaKind } from '../../src/shared/naKinds';
 import { ASPECTS, SAFETY_ASPECT } from '../../src/shared/judging';
 import { BUILTIN_RUBRICS, ASPECTS_RUBRIC_VERSION, SAFETY_RUBRIC_VERSION } from '../../src/main/core/judge/rubrics';
 import { createServices, type Services } from '../../src/main/services/createServices';
@@ -30,6 +31,8 @@ export interface Verdict {
   repeat?: number;
   /** null = N/A. */
   scores: Partial<Record<Aspect, number | null>>;
+  /** Why the N/A scores are missing; default "judge" (the judge's own N/A, which "as-5" substitutes). */
+  naKind?: NaKind;
 }
 
 /** Stores one judge call with its aspect scores, as a judge run would (the built-in rubrics are seeded first). */
@@ -53,7 +56,12 @@ export function insertVerdict(store: Store, generationId: number, v: Verdict): v
       wallMs: 0,
       environment: {},
     },
-    aspects.map((aspect) => ({ aspect, score: (v.scores[aspect] ?? null) as never, rationale: v.scores[aspect] === null ? null : 'seeded' })),
+    aspects.map((aspect) => ({
+      aspect,
+      score: (v.scores[aspect] ?? null) as never,
+      rationale: v.scores[aspect] === null ? null : 'seeded',
+      ...(v.scores[aspect] === null ? { naKind: v.naKind ?? 'judge' } : {}),
+    })),
   );
   if (id === null) throw new Error(`generation ${generationId} already has this verdict`);
 }

@@ -7,6 +7,30 @@ export type NewGeneration = Omit<Generation, 'id' | 'createdAt'> & {
   extra?: Record<string, unknown>;
 };
 
+/**
+ * A generation made outside the workbench (imported outputs): the output as given, no tokens or timings known,
+ * `prompt` only when the file recorded it.
+ */
+export function importedGeneration(runId: number, itemId: string, out: { output: string; generator: string | null; extra?: Record<string, unknown> }, prompt = ''): NewGeneration {
+  return {
+    runId,
+    itemId,
+    prompt,
+    outputRaw: out.output,
+    output: out.output,
+    finishReason: 'stop',
+    error: null,
+    promptTokens: 0,
+    evaluatedPromptTokens: 0,
+    outputTokens: 0,
+    wallMs: 0,
+    tokensPerSecond: 0,
+    seed: 0,
+    generator: out.generator,
+    extra: out.extra ?? {},
+  };
+}
+
 /** A row of the generations table, as SQLite returns it. */
 export interface GenerationRow {
   id: number;

@@ -3,6 +3,8 @@ import type { GenerationJudgements } from '../../shared/judgeRuns';
 import type { Lang } from '../../shared/domain';
 import { judgeCallKey, type AspectScore, type JudgeTarget, type NewJudgeCall, type StoredCall } from '../../shared/judgeCalls';
 import { ALL_ASPECTS, type Aspect, type JudgeCallRecord, type JudgementRecord, type Score } from '../../shared/judging';
+import type { ExportedJudgeCall } from '../../shared/judgeCallExport';
+import type { NaKind } from '../../shared/naKinds';
 import { nowIso } from './time';
 
 /** A judgement in the `generations export` contract's field names (outside scripts read them: never rename). */
@@ -117,11 +119,13 @@ export class JudgementRepo {
         );
       if (!row) return null;
       const insert = this.db.prepare(
-        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO judgements (call_id, generation_id, judge, rubric_version, judge_lang, repeat, aspect, score, rationale, na_kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      // Why an aspect is N/A: the parser's word when it has one (the judge's own "N/A"), else from the call.
+      const missing: NaKind = call.error !== null && (call.raw ?? '') === '' ? 'no-reply' : 'unreadable';
       for (const s of scores)
-        insert.run(row.id, call.generationId, call.judge, call.rubricVersion, call.judgeLang, call.repeat, s.aspect, s.score, s.rationale);
+        insert.run(row.id, call.generationId, call.judge, call.rubricVersion, call.judgeLang, call.repeat, s.aspect, s.score, s.rationale, s.score === null ? (s.naKind ?? missing) : null);
       return row.id;
     })();
   }
@@ -162,6 +166,36 @@ export class JudgementRepo {
         { na: r.na === 1, unanswered: r.unanswered === 1 },
       ]),
     );
+  }
+
+  /**
+   * Every judge call on a run's generations with what it judged, for `judgements export` (just-eval's format or
+   * jsonl): one per call, in generation then call order. Optional filters: judge identity, rubric versions.
+   */
+  callsOfRun(runId: number, filter: { judge?: string; rubricVersions?: readonly string[] } = {}): ExportedJudgeCall[] {
+    const where = ['g.run_id = ?'];
+    const params: unknown[] = [runId];
+    if (filter.judge) (where.push('c.judge = ?'), params.push(filter.judge));
+    if (filter.rubricVersions?.length) (where.push(`c.rubric_version IN (${marks(filter.rubricVersions)})`), params.push(...filter.rubricVersions));
+    const rows = this.db
+      .prepare<unknown[], CallRow & { item_id: string; instruction: string; output: string; generator: string | null }>(
+        `SELECT c.*, g.item_id, i.instruction, g.output, g.generator
+         FROM judge_calls c JOIN generations g ON g.id = c.generation_id JOIN runs r ON r.id = g.run_id
+         JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = g.item_id
+         WHERE ${where.join(' AND ')} ORDER BY g.id, c.id`,
+      )
+      .all(...params);
+    const scores = this.db.prepare<[number], { aspect: Aspect; score: Score | null; rationale: string | null; na_kind: NaKind | null }>(
+      `SELECT aspect, score, rationale, na_kind FROM judgements WHERE call_id = ? ORDER BY ${ASPECT_ORDER} = 0, ${ASPECT_ORDER}, aspect`,
+    );
+    return rows.map((r) => ({
+      ...toCall(r),
+      itemId: r.item_id,
+      instruction: r.instruction,
+      output: r.output,
+      generator: r.generator,
+      scores: scores.all(r.id).map((s) => ({ aspect: s.aspect, score: s.score, rationale: s.rationale, naKind: s.na_kind })),
+    }));
   }
 
   /** Every call on a generation with its scores, newest judge first, for the reader. */

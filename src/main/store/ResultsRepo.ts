@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ResultsFilter, ResultsGroupKey } from '../../shared/results';
 import type { Aspect } from '../../shared/judging';
+import type { NaKind } from '../../shared/naKinds';
 
 /**
  * Read side of the Results view: every aggregate is computed in SQL with all ResultsFilter fields applied, and
@@ -8,8 +9,9 @@ import type { Aspect } from '../../shared/judging';
  *
  * Per generation × aspect, the score is the mean over its judgement rows that pass the judge filters (the repeats;
  * several judges, rubric versions or judge languages are pooled when the filter leaves more than one, and the
- * table footnote lists which). N/A policy: "exclude" drops N/A repeats (all N/A → no score), "as-5" counts each
- * N/A repeat as 5.
+ * table footnote lists which). N/A policy: "exclude" drops N/A repeats (all N/A → no score); "as-5" counts each
+ * repeat the judge itself scored "N/A" (na_kind 'judge') as 5, as just-eval's report() does, and still drops
+ * unreadable replies and calls without a reply (report() leaves out items without a parsed_result).
  */
 
 /** The SQL value of each group key. Imported runs have no model row: their generator names the model. */
@@ -76,19 +78,18 @@ function judgeConditions(filter: ResultsFilter): Sql {
 }
 
 /**
- * Per generation × aspect: `k` repeats, `scored` non-N/A ones, and the score sums after the policy.
- * `m`, `sx`, `sxx` are the count, Σ and Σ² of the repeat scores the policy keeps.
+ * Per generation × aspect: `k` repeats, `scored` non-N/A ones, the score sums after the policy, and the N/A
+ * repeats by kind. `m`, `sx`, `sxx` are the count, Σ and Σ² of the repeat scores the policy keeps.
  */
 function perGenerationScores(filter: ResultsFilter, columns: string, keep: string): Sql {
   const sel = selectedGenerations(filter, columns);
   const judged = judgeConditions(filter);
-  const as5 = filter.naPolicy === 'as-5';
-  const m = as5 ? 'count(*)' : 'count(j.score)';
-  const sx = as5 ? 'sum(coalesce(j.score, 5))' : 'sum(j.score)';
-  const sxx = as5 ? 'sum(coalesce(j.score, 5) * coalesce(j.score, 5))' : 'sum(j.score * j.score)';
+  const x = filter.naPolicy === 'as-5' ? `CASE WHEN j.na_kind = 'judge' THEN 5 ELSE j.score END` : 'j.score';
   return {
     sql: `WITH sel AS MATERIALIZED (${sel.sql})
-      SELECT ${keep}, j.aspect, count(*) AS k, count(j.score) AS scored, ${m} AS m, ${sx} AS sx, ${sxx} AS sxx
+      SELECT ${keep}, j.aspect, count(*) AS k, count(j.score) AS scored, count(${x}) AS m, sum(${x}) AS sx, sum((${x}) * (${x})) AS sxx,
+        count(CASE WHEN j.na_kind = 'judge' THEN 1 END) AS na_judge, count(CASE WHEN j.na_kind = 'unreadable' THEN 1 END) AS na_unreadable,
+        count(CASE WHEN j.na_kind = 'no-reply' THEN 1 END) AS na_no_reply
       FROM sel CROSS JOIN judgements j ON j.generation_id = sel.id ${judged.sql}
       GROUP BY sel.id, j.aspect`,
     params: [...sel.params, ...judged.params],
@@ -101,9 +102,26 @@ export interface ScoreLevelSqlRow {
   generations: number;
   all_na: number;
   substituted: number;
+  /** N/A repeats of each kind (judgement rows, summed over the level's generations). */
+  na_judge: number;
+  na_unreadable: number;
+  na_no_reply: number;
   variance_sum: number;
   variance_n: number;
   [groupColumn: `g_${string}`]: string;
+}
+
+/** One score level of a group × aspect (structurally core/analysis ScoreLevelRow; the store imports only shared). */
+export interface ScoreLevel {
+  group: Partial<Record<ResultsGroupKey, string>>;
+  aspect: Aspect;
+  score: number | null;
+  generations: number;
+  allNa: number;
+  substituted: number;
+  varianceSum: number;
+  varianceN: number;
+  naKinds: Record<NaKind, number>;
 }
 
 export interface PairedScoreSqlRow {
@@ -153,6 +171,24 @@ export class ResultsRepo {
     return this.db.prepare<unknown[], ScoreLevelSqlRow>(q.sql).all(...q.params);
   }
 
+  /**
+   * scoreLevels in the shape core/analysis aspectCells takes (ScoreLevelRow), N/A kinds included: what
+   * results.aspects should call.
+   */
+  scoreLevelRows(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): ScoreLevel[] {
+    return this.scoreLevels(filter, groupBy).map((r) => ({
+      group: Object.fromEntries(groupBy.map((k) => [k, r[`g_${k}`]])),
+      aspect: r.aspect,
+      score: r.score,
+      generations: r.generations,
+      allNa: r.all_na,
+      substituted: r.substituted,
+      varianceSum: r.variance_sum,
+      varianceN: r.variance_n,
+      naKinds: { judge: r.na_judge, unreadable: r.na_unreadable, 'no-reply': r.na_no_reply },
+    }));
+  }
+
   /** EXPLAIN QUERY PLAN of scoreLevels (tests and the P5A benchmark). */
   scoreLevelsPlan(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): string[] {
     const q = this.scoreLevelsSql(filter, groupBy);
@@ -172,7 +208,8 @@ export class ResultsRepo {
           CASE WHEN m > 0 THEN CAST(sx AS REAL) / m END AS score,
           count(*) AS generations,
           sum(scored = 0) AS all_na,
-          ${filter.naPolicy === 'as-5' ? 'sum(scored < k)' : '0'} AS substituted,
+          ${filter.naPolicy === 'as-5' ? 'sum(na_judge > 0)' : '0'} AS substituted,
+          sum(na_judge) AS na_judge, sum(na_unreadable) AS na_unreadable, sum(na_no_reply) AS na_no_reply,
           coalesce(sum(CASE WHEN m >= 2 THEN (sxx - CAST(sx AS REAL) * sx / m) / (m - 1) END), 0) AS variance_sum,
           count(CASE WHEN m >= 2 THEN 1 END) AS variance_n
         FROM per GROUP BY ${outer}`,

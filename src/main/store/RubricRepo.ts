@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Lang } from '../../shared/domain';
 import type { Aspect, RubricInfo, RubricKind, RubricPrompt } from '../../shared/judging';
+import type { RubricPromptSource } from '../../shared/rubricSources';
 import { nowIso } from './time';
 
 interface RubricRow {
@@ -12,6 +13,7 @@ interface RubricRow {
   builtin: number;
   parent: string | null;
   created_at: string;
+  prompt_source: RubricPromptSource;
 }
 
 /** What a built-in rubric declares (its createdAt is fixed, so the built-in rows are identical on every install). */
@@ -62,6 +64,8 @@ export class RubricRepo {
     return this.db.transaction(() => {
       const original = this.get(from);
       if (!original) throw new Error(`No rubric with version "${from}". List them with rubrics.list.`);
+      if (original.promptSource === 'just-eval-official')
+        throw new Error(`Rubric "${from}" is the original Just-Eval judge, read from the official files: copy "just-eval-aspects@1" or "just-eval-safety@1" (our adaptation) to edit a prompt.`);
       if (!edit.prompts.en) throw new Error(`Rubric "${from}": the English prompt is required (it is used when no translation exists).`);
       const name = edit.name?.trim() || original.name;
       const base = edit.name?.trim() ? slug(name) : original.version.replace(/@\d+$/, '');
@@ -109,5 +113,7 @@ function toRubric(r: RubricRow): RubricInfo {
     builtin: r.builtin === 1,
     parent: r.parent,
     createdAt: r.created_at,
+    // Only the exception is spelled out: a stored prompt is what every rubric before migration 0009 had.
+    ...(r.prompt_source !== 'stored' ? { promptSource: r.prompt_source } : {}),
   };
 }

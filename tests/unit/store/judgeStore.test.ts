@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { judgeHumanAgreement } from '../../../src/main/services/judging/judgeHumanAgreement';
 import { BUILTIN_RUBRICS } from '../../../src/main/core/judge';
+import { JUST_EVAL_ORIGINAL_MULTI, JUST_EVAL_ORIGINAL_SAFETY } from '../../../src/shared/rubricSources';
 import { planJudgeCalls } from '../../../src/main/core/judge/planJudgeRun';
 import { openStore, type Store } from '../../../src/main/store/openStore';
 import { ASPECTS, type JudgeInfo } from '../../../src/shared/judging';
@@ -45,7 +46,11 @@ describe('RubricRepo', () => {
   it('seeds the built-ins idempotently and refuses a built-in whose text changed under the same version', () => {
     ({ store } = seed(0));
     store.rubrics.seed(BUILTIN_RUBRICS);
-    expect(store.rubrics.list().map((r) => r.version).sort()).toEqual(BUILTIN_RUBRICS.map((r) => r.version).sort());
+    // Migration 0009 adds the original Just-Eval judge's two rubrics (their text stays in the official files).
+    const original = [JUST_EVAL_ORIGINAL_MULTI, JUST_EVAL_ORIGINAL_SAFETY];
+    expect(store.rubrics.list().map((r) => r.version).sort()).toEqual([...BUILTIN_RUBRICS.map((r) => r.version), ...original].sort());
+    for (const v of original) expect(store.rubrics.get(v)).toMatchObject({ promptSource: 'just-eval-official', prompts: {}, builtin: true });
+    expect(() => store!.rubrics.saveCopy(JUST_EVAL_ORIGINAL_MULTI, { prompts: { en: { system: 's', user: 'u' } } })).toThrow(/original Just-Eval judge.*our adaptation/);
     expect(store.rubrics.get(ASPECTS_V)).toEqual({ ...BUILTIN_RUBRICS.find((r) => r.version === ASPECTS_V) });
     const changed = BUILTIN_RUBRICS.map((r) => (r.version === ASPECTS_V ? { ...r, prompts: { ...r.prompts, en: { system: 'other', user: 'u' } } } : r));
     expect(() => store!.rubrics.seed(changed)).toThrow(/differs from the stored rubric.*new version/);

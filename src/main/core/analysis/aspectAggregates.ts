@@ -1,5 +1,6 @@
 import type { AspectCell, ResultsGroupKey } from '../../../shared/results';
 import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
+import { NA_KINDS, type NaKind } from '../../../shared/naKinds';
 import { bootstrapMeanCI, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
 import { fnv1a } from './fnv1a';
 
@@ -19,12 +20,20 @@ export interface ScoreLevelRow {
   generations: number;
   /** Of them: every repeat N/A. */
   allNa: number;
-  /** Of them: at least one N/A repeat counted as 5 (policy "as-5"; 0 otherwise). */
+  /** Of them: at least one N/A repeat counted as 5 (policy "as-5", the judge's own N/A only; 0 otherwise). */
   substituted: number;
+  /** N/A repeats (judgement rows) by why the score is missing; absent = not counted by the caller. */
+  naKinds?: Record<NaKind, number>;
   /** Σ and count of the per-generation sample variances (divisor k − 1) over generations with ≥ 2 scored repeats. */
   varianceSum: number;
   varianceN: number;
 }
+
+/**
+ * An AspectCell with its N/A repeats by kind: the judge's own N/A (substituted by "as-5"), unreadable replies and
+ * calls without a reply (always left out). Every table and chart that shows N/A should say which.
+ */
+export type AspectCellWithNaKinds = AspectCell & { naKinds: Record<NaKind, number> };
 
 /** Stable text key of a group, for maps, seeds and sorting. */
 export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.entries(group).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -36,7 +45,7 @@ export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.e
  * to 4: half away from zero, as SQLite's round()), and the mean per-generation judge variance.
  * Cells come sorted by the group values (in `groupBy` order) and then in ALL_ASPECTS order.
  */
-export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCell[] {
+export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCellWithNaKinds[] {
   const { resamples, seed, level } = bootstrapSettings(options);
   const cells = new Map<string, { group: ResultsGroup; aspect: Aspect; rows: ScoreLevelRow[] }>();
   for (const row of rows) {
@@ -63,12 +72,14 @@ export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly Re
     let substituted = 0;
     let varianceSum = 0;
     let varianceN = 0;
+    const naKinds = Object.fromEntries(NA_KINDS.map((k) => [k, 0])) as Record<NaKind, number>;
     // Ascending scores: the expanded sample (and so the bootstrap) does not depend on the row order.
     for (const level of [...levels].sort((a, b) => (a.score ?? -1) - (b.score ?? -1))) {
       na += level.allNa;
       substituted += level.substituted;
       varianceSum += level.varianceSum;
       varianceN += level.varianceN;
+      for (const k of NA_KINDS) naKinds[k] += level.naKinds?.[k] ?? 0;
       if (level.score === null) continue;
       for (let i = 0; i < level.generations; i++) values.push(level.score);
       const bin = Math.min(5, Math.max(1, Math.round(level.score))) - 1;
@@ -86,6 +97,7 @@ export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly Re
       high: ci?.high ?? null,
       counts,
       judgeVariance: varianceN > 0 ? varianceSum / varianceN : null,
+      naKinds,
     };
   });
 }

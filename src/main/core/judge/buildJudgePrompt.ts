@@ -19,6 +19,8 @@ export interface JudgePrompt {
 
 /** The prompt language of a rubric for a wanted language: the wanted one when the rubric has it, else English. */
 export function resolvePromptLang(rubric: RubricInfo, wanted: Lang): { lang: Lang; fallbackFrom: Lang | null } {
+  // The official Just-Eval templates exist in English only, and live in files, not in `prompts`.
+  if (rubric.promptSource === 'just-eval-official') return { lang: 'en', fallbackFrom: wanted === 'en' ? null : wanted };
   if (rubric.prompts[wanted]) return { lang: wanted, fallbackFrom: null };
   if (!rubric.prompts.en) throw new Error(`Rubric "${rubric.version}" has no English prompt, which every rubric needs. Edit it to add one.`);
   return { lang: 'en', fallbackFrom: wanted };

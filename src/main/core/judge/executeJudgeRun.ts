@@ -2,12 +2,11 @@ import type { JudgeRunProgress } from '../../../shared/judgeRuns';
 import type { RunStatus } from '../../../shared/domain';
 import { judgeCallKey } from '../../../shared/judgeCalls';
 import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';
-import { buildJudgePrompt } from './buildJudgePrompt';
 import type { Judge, JudgeReply } from './Judge';
+import { judgeProtocol, type JudgeProtocol } from './judgeProtocol';
 import type { JudgeRunStorePort } from './JudgeRunStorePort';
-import { parseVerdict, type Verdict } from './parseVerdict';
+import { loadJustEvalTemplates, type JustEvalTemplates } from './justEval/justEvalTemplates';
 import { planJudgeCalls, type PlannedCall } from './planJudgeRun';
-import { verdictSchema } from './verdictSchema';
 
 export interface ExecuteJudgeRunOptions {
   store: JudgeRunStorePort;
@@ -20,6 +19,11 @@ export interface ExecuteJudgeRunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: JudgeRunProgress) => void;
   onModelLoad?: (fraction: number) => void;
+  /**
+   * The reference-files folder holding just-eval's official templates: needed only by the original Just-Eval
+   * rubrics (read when the run starts, never stored as a copy).
+   */
+  referenceDir?: string;
 }
 
 /**
@@ -43,6 +47,12 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
       aspects: rubricOf(store, config.rubricVersion),
       safety: rubricOf(store, config.safetyRubricVersion),
     });
+  } catch (err) {
+    return fail(store, judgeRunId, err);
+  }
+  let protocols: Map<string, JudgeProtocol>;
+  try {
+    protocols = protocolsOf(plan, options.referenceDir);
   } catch (err) {
     return fail(store, judgeRunId, err);
   }
@@ -76,10 +86,11 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
   const worker = async (): Promise<void> => {
     while (!signal?.aborted && next < todo.length) {
       const call = todo[next++]!;
-      const { prompt } = buildJudgePrompt(call.rubric, call.judgeLang, call.target);
+      const protocol = protocols.get(call.rubric.version)!;
+      const prompt = protocol.prompt(call.target, call.judgeLang);
       const reply = await completeSafely(judge, {
         ...prompt,
-        schema: verdictSchema(call.rubric),
+        schema: protocol.schema,
         temperature: config.temperature,
         seed: call.seed,
         maxTokens: config.maxTokens,
@@ -87,7 +98,7 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
       });
       // A call cut by a pause is dropped, not stored as N/A: resume makes it again.
       if (signal?.aborted) return;
-      const { scores, error } = verdictOf(reply, call.rubric);
+      const { scores, error } = protocol.verdict(reply);
       store.saveCall(
         {
           ...keyOf(call),
@@ -103,6 +114,7 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
           environment: {
             ...judge.versions(),
             ...reply.environment,
+            ...protocol.environment,
             ...(call.fallbackFrom ? { judgeLangFallback: `${call.fallbackFrom}→en (rubric ${call.rubric.version} has no ${call.fallbackFrom} prompt)` } : {}),
           },
         },
@@ -125,13 +137,16 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
   return status;
 }
 
-/**
- * The verdict of a reply: the parsed scores, N/A where an aspect could not be read (with the reason), and every
- * aspect N/A when no reply came back. Never a substituted score.
- */
-function verdictOf(reply: JudgeReply, rubric: RubricInfo): Verdict {
-  if (reply.error) return { scores: rubric.aspects.map((aspect) => ({ aspect, score: null, rationale: null })), error: reply.error };
-  return parseVerdict(reply.raw, rubric);
+/** One protocol per rubric of the plan; the official templates are read once, and only if a rubric needs them. */
+function protocolsOf(plan: readonly PlannedCall[], referenceDir: string | undefined): Map<string, JudgeProtocol> {
+  let templates: JustEvalTemplates | undefined;
+  const load = (): JustEvalTemplates => {
+    if (!referenceDir) throw new Error('The original Just-Eval rubric reads the official template files: set the reference-files folder first.');
+    return (templates ??= loadJustEvalTemplates(referenceDir));
+  };
+  const protocols = new Map<string, JudgeProtocol>();
+  for (const c of plan) if (!protocols.has(c.rubric.version)) protocols.set(c.rubric.version, judgeProtocol(c.rubric, load));
+  return protocols;
 }
 
 /** Judges promise not to throw for a per-call failure; if one does anyway, it is that call's N/A, not the run's end. */

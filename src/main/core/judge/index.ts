@@ -11,3 +11,15 @@ export { BackendJudge, completionPrompt, type BackendJudgeOptions, type JudgePro
 export { executeJudgeRun, type ExecuteJudgeRunOptions } from './executeJudgeRun';
 export type { JudgeRunStorePort } from './JudgeRunStorePort';
 export { planJudgeCalls, SAFETY_CATEGORY, type PlannedCall } from './planJudgeRun';
+export { judgeProtocol, type JudgeProtocol } from './judgeProtocol';
+export { judgeCallJsonl } from './judgeCallJsonl';
+export {
+  buildJustEvalPrompt,
+  JUST_EVAL_MAX_TOKENS,
+  JUST_EVAL_SYSTEM_MESSAGE,
+  JUST_EVAL_TEMPERATURE,
+  loadJustEvalTemplates,
+  type JustEvalMode,
+  type JustEvalTemplates,
+} from './justEval/justEvalTemplates';
+export { readJustEvalJudgeFile, toJustEvalRecord, writeJustEvalJudgeFile, type JustEvalJudgeFile, type JustEvalJudgeRecord } from './justEval/justEvalJudgeFile';

@@ -23,19 +23,19 @@ const REPLY_OVERHEAD_CHARS = 16;
  * emits properties in schema order). Scores are an enum: JSON-schema grammars have no numeric bounds (DESIGN §3).
  */
 export function verdictSchema(rubric: Pick<RubricInfo, 'aspects'>): Record<string, unknown> {
-  const aspect = {
-    type: 'object',
-    properties: {
-      rationale: { type: 'string', minLength: 1, maxLength: RATIONALE_MAX_CHARS },
-      score: { enum: [...SCORES] },
-    },
-    required: ['rationale', 'score'],
-    additionalProperties: false,
-  };
+  return aspectsSchema(rubric.aspects, { rationale: { type: 'string', minLength: 1, maxLength: RATIONALE_MAX_CHARS }, score: { enum: [...SCORES] } });
+}
+
+/**
+ * A reply with exactly these aspects, in order, each an object with exactly these fields in this order (the
+ * order a grammar makes the judge write them: the rationale before the score).
+ */
+export function aspectsSchema(aspects: readonly string[], fields: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const aspect = { type: 'object', properties: fields, required: Object.keys(fields), additionalProperties: false };
   return {
     type: 'object',
-    properties: Object.fromEntries(rubric.aspects.map((a) => [a, aspect])),
-    required: [...rubric.aspects],
+    properties: Object.fromEntries(aspects.map((a) => [a, aspect])),
+    required: [...aspects],
     additionalProperties: false,
   };
 }

@@ -6,14 +6,13 @@ import m0005 from './0005_annotations';
 import m0006 from './0006_judging';
 import m0007 from './0007_model_library';
 import m0008 from './0008_downloads';
+import m0009 from './0009_na_kinds';
 import m0011 from './0011_leases';
 
 /** SQL, or SQL that rebuilds a table and so must run with foreign keys off (see migrate.ts). */
 export type Migration = string | { sql: string; rebuildsTables: true };
 
 /** Ordered; the position + 1 is the schema version stored in PRAGMA user_version. */
-// 0009 and 0010 are being written on other branches: 0011 goes after them when merged (it sits at position 9
-// on this branch only, and is not released before then).
 export const MIGRATIONS: readonly Migration[] = [
   m0001,
   m0002,
@@ -23,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0006,
   m0007,
   m0008,
+  m0009,
   { sql: m0011, rebuildsTables: true },
 ];
