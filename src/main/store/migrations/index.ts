@@ -6,9 +6,10 @@ import m0005 from './0005_annotations';
 import m0006 from './0006_judging';
 import m0007 from './0007_model_library';
 import m0008 from './0008_downloads';
+import m0014 from './0014_annotation_packages';
 
 /** SQL, or SQL that rebuilds a table and so must run with foreign keys off (see migrate.ts). */
 export type Migration = string | { sql: string; rebuildsTables: true };
 
 /** Ordered; the position + 1 is the schema version stored in PRAGMA user_version. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, { sql: m0004, rebuildsTables: true }, m0005, m0006, m0007, m0008];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, { sql: m0004, rebuildsTables: true }, m0005, m0006, m0007, m0008, m0014];
