@@ -25,6 +25,9 @@ CREATE TABLE annotation_study_items (
   study_id TEXT NOT NULL REFERENCES annotation_studies(id) ON DELETE CASCADE,
   item_key TEXT NOT NULL,
   annotator TEXT NOT NULL,
+  -- What the key stood for, to name an item in messages once its output has changed.
+  item_id TEXT NOT NULL,
+  lang TEXT NOT NULL,
   PRIMARY KEY (study_id, item_key, annotator)
 );
 
