@@ -1,7 +1,7 @@
 /** Human critical-error annotation: labels, annotations, agreement and rates. */
 import type { Finding } from './detection';
 import type { FinishReason, Lang } from './domain';
-import type { SelectionFilter } from './generations';
+import type { GenerationFilter } from './generations';
 
 /** A label annotators can give: a built-in critical-error label or one the project added. */
 export interface LabelInfo {
@@ -88,7 +88,8 @@ export const ADJUDICATOR = 'adjudicated';
 /** Package out: one file per annotator from a reader selection. */
 export interface CreatePackagesRequest {
   studyName: string;
-  selection: SelectionFilter;
+  /** The reader's filters (runs, models, methods, languages, …): the study is every generation they match. */
+  selection: GenerationFilter;
   annotators: string[];
   /** Share of items every annotator gets (the agreement set), in percent. */
   overlapPercent: number;
@@ -156,4 +157,20 @@ export interface ResolveEntry {
   disputed: string[];
   annotations: { annotator: string; labels: string[]; note: string | null }[];
   adjudicated: AnnotationRecord | null;
+}
+
+/** A study as its owner's store keeps it: what was handed out, to whom, how. */
+export interface AnnotationStudy {
+  id: string;
+  name: string;
+  selection: GenerationFilter;
+  runIds: number[];
+  annotators: string[];
+  /** Share of items every annotator got, 0–1. */
+  overlap: number;
+  seed: number;
+  blind: boolean;
+  guidelines: string;
+  labels: LabelDefinition[];
+  createdAt: string;
 }

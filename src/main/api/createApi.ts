@@ -9,6 +9,7 @@ import type { JudgeRunRecord } from '../store/JudgeRunRepo';
 import { DEFAULT_SAMPLER } from '../../shared/defaults';
 import { detectHardware } from '../core/inference';
 import { criticalErrorRateReport } from './annotationReports';
+import { AnnotationPackages } from '../services/annotation/AnnotationPackages';
 import { fitModel, planFitWarnings } from './modelFit';
 import { NotFoundError } from './errors';
 import { judgeHumanAgreement } from './judgeHumanAgreement';
@@ -60,6 +61,7 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
     judgeChanged: (judgeRunId, status) => emit('judgeRuns.changed', { judgeRunId, status }),
   });
   const store = workbench.store;
+  const packages = new AnnotationPackages(store);
   const stopSha = workbench.library.onSha((progress) => emit('models.sha', progress));
   const downloads = createModelDownloads(workbench, {
     onProgress: (d) => emit('download.progress', d),
@@ -249,6 +251,14 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
     },
     'annotations.agreement': (req) => workbench.annotationAgreement(req),
     'annotations.rates': (req) => criticalErrorRateReport(store, req),
+    'annotationPackages.create': (req) => packages.create(req),
+    'annotationPackages.open': ({ path }) => packages.open(path),
+    'annotationPackages.list': () => packages.packages(),
+    'annotationPackages.export': ({ packageId, out }) => packages.export(packageId, out),
+    'annotationPackages.merge': ({ files }) => packages.merge(files),
+    'annotationPackages.studies': () => packages.studies(),
+    'annotationPackages.report': ({ studyId }) => packages.report(studyId),
+    'annotationPackages.resolveQueue': ({ studyId }) => packages.resolveQueue(studyId),
     // Contract entries whose implementation is in progress (issues 5 and 6): each helper replaces its own.
     'judges.list': () => store.judges.list(),
     'judges.add': (req) => judging.addJudge(req),

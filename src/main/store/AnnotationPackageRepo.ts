@@ -1,22 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { SelectionFilter } from '../../shared/generations';
-import type { LabelDefinition } from '../../shared/annotations';
+import type { GenerationFilter } from '../../shared/generations';
+import type { AnnotationStudy, LabelDefinition } from '../../shared/annotations';
 import { nowIso } from './time';
 
-/** A study as its owner's store keeps it: what was handed out, to whom, how. */
-export interface StudyRecord {
-  id: string;
-  name: string;
-  selection: SelectionFilter;
-  runIds: number[];
-  annotators: string[];
-  overlap: number;
-  seed: number;
-  blind: boolean;
-  guidelines: string;
-  labels: LabelDefinition[];
-  createdAt: string;
-}
+export type StudyRecord = AnnotationStudy;
 
 /** One handed-out output: its content key and the item it is an output of. */
 export interface StudyItem {
@@ -100,7 +87,7 @@ interface MergeRow {
 const toStudy = (r: StudyRow): StudyRecord => ({
   id: r.id,
   name: r.name,
-  selection: JSON.parse(r.selection_json) as SelectionFilter,
+  selection: JSON.parse(r.selection_json) as GenerationFilter,
   runIds: JSON.parse(r.run_ids_json) as number[],
   annotators: JSON.parse(r.annotators_json) as string[],
   overlap: r.overlap,

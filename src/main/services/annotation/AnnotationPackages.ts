@@ -11,7 +11,7 @@ import {
   type ResolveEntry,
   type StudyReport,
 } from '../../../shared/annotations';
-import type { GenerationDetail, SelectionFilter } from '../../../shared/generations';
+import type { GenerationDetail, GenerationFilter } from '../../../shared/generations';
 import { activeSeconds } from '../../core/annotationPackages/activeSeconds';
 import { contentKey, sha256Hex } from '../../core/annotationPackages/contentKey';
 import { DEFAULT_LIMITS, encodePackageFile, PackageFileError, readPackageFile, type FileLimits } from '../../core/annotationPackages/packageFile';
@@ -357,7 +357,7 @@ export class AnnotationPackages {
   // HELPERS
 
   /** Every generation the selection matches, in full. */
-  #details(selection: SelectionFilter): GenerationDetail[] {
+  #details(selection: GenerationFilter): GenerationDetail[] {
     const out: GenerationDetail[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const { rows, total } = this.repos.reader.query(selection, offset, PAGE);
