@@ -92,7 +92,6 @@ export class AnnotationPackagesState {
     this.studyId = studyId;
     this.report = null;
     await this.load();
-    await annotate.loadAgreement(this.study);
   }
 
   async #try(action: () => Promise<void>): Promise<void> {
