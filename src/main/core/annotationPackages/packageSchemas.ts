@@ -73,7 +73,7 @@ export const packageContentSchema = z
     labels: z.array(z.object({ name: labelName, definition: z.string().min(1).max(500) }).strict()).min(1).max(100),
     assignment: z.object({ annotators: z.array(name).min(1).max(100), overlap: z.number().min(0).max(1), seed: z.number().int(), overlapItems: z.number().int().nonnegative(), studyItems: z.number().int().nonnegative() }).strict(),
     /** Model and method are null in blind mode. */
-    groups: z.array(z.object({ lang: z.string().min(1).max(20), method: z.string().max(100).nullable(), model: z.string().max(300).nullable() }).strict()).min(1).max(10_000),
+    groups: z.array(z.object({ lang: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'expected a language code such as en, fr, es'), method: z.string().max(100).nullable(), model: z.string().max(300).nullable() }).strict()).min(1).max(10_000),
     items: z.array(packageItemSchema).max(200_000),
   })
   .strict();
