@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotationAgreement } from '../../../src/main/api/annotationReports';
 import { sha256Hex } from '../../../src/main/core/annotationPackages/contentKey';
+import { encodePackageFile } from '../../../src/main/core/annotationPackages/packageFile';
 import { codeDetector, loopDetector } from '../../../src/main/core/detectors';
 import { AnnotationPackages } from '../../../src/main/services/annotation/AnnotationPackages';
 import { openStore, type Store } from '../../../src/main/store/openStore';
@@ -169,6 +171,30 @@ describe('annotation packages: owner → two annotators → owner, each with its
     expect(() => service.merge([copy, copy])).toThrow(/duplicate/);
     // A file from another study: ana's return merged into ben's store.
     expect(() => new AnnotationPackages(ben).merge([anaFile])).toThrow(/belongs to study "pilot study" .*not in this store/);
+    expect(owner.annotations.currentIn(runIds).length).toBe(before);
+  });
+
+  it('refuses a well-formed return that claims outputs, labels or times it should not', () => {
+    const anaFile = join(folder('ana'), 'pilot-ana.alignann');
+    const { manifest, body } = unpack(anaFile);
+    const content = JSON.parse(body) as { exportId: string; exportedAt: string; annotations: { key: string; labels: string[] }[] };
+    const benOnly = [...(JSON.parse(unpack(made.files[1]!.path).body) as { items: { key: string; overlap: boolean }[] }).items].find((i) => !i.overlap)!.key;
+    // Re-encoded with valid hashes, as anyone holding the format could: the checks against the study still hold.
+    const craft = (name: string, edit: (c: typeof content) => void) => {
+      const c = structuredClone(content);
+      c.exportId = randomUUID();
+      c.exportedAt = new Date(Date.parse(content.exportedAt) + 60_000).toISOString();
+      edit(c);
+      const file = join(root, name);
+      writeFileSync(file, encodePackageFile(String(manifest.format), { studyId: String(manifest.studyId), studyName: String(manifest.studyName), packageId: String(manifest.packageId), annotator: 'ana', created: c.exportedAt, counts: {} }, c).bytes);
+      return file;
+    };
+    const service = new AnnotationPackages(owner);
+    const before = owner.annotations.currentIn(runIds).length;
+    expect(() => service.merge([craft('not-hers.alignann', (c) => (c.annotations[0]!.key = benOnly))])).toThrow(/annotations\[0\]: an output that was not in ana's package/);
+    expect(() => service.merge([craft('label.alignann', (c) => (c.annotations[1]!.labels = ['made-up']))])).toThrow(/annotations\[1\] \(item .+\): label\(s\) made-up are not in the study's label set/);
+    expect(() => service.merge([craft('twice.alignann', (c) => c.annotations.push(c.annotations[0]!))])).toThrow(/annotations\[33\]: a duplicate/);
+    expect(() => service.merge([craft('older.alignann', (c) => (c.exportedAt = '2020-01-01T00:00:00.000Z'))])).toThrow(/older than ana's export of .*already merged/);
     expect(owner.annotations.currentIn(runIds).length).toBe(before);
   });
 
