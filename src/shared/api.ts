@@ -2,7 +2,24 @@
  * The one contract between the backend and every client (Electron IPC, loopback HTTP/WebSocket, tests).
  * Requests are validated against `apiSchemas.ts` at the transport boundary; clients only ever see these types.
  */
-import type { AgreementReport, AnnotationItem, AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, CriticalErrorRate, LabelInfo, SuggestionDecision } from './annotations';
+import type {
+  AgreementReport,
+  AnnotationItem,
+  AnnotationOrder,
+  AnnotationQueueEntry,
+  AnnotationRecord,
+  AnnotationStudy,
+  CreatePackagesRequest,
+  CreatePackagesResult,
+  CriticalErrorRate,
+  ExportPackageResult,
+  LabelInfo,
+  MergeResult,
+  OpenedPackage,
+  ResolveEntry,
+  StudyReport,
+  SuggestionDecision,
+} from './annotations';
 import type { AppInfo, AppSettings, FileKind, FirstRunInfo } from './app';
 import type { DatasetInfo, DatasetPreview } from './datasets';
 import type { Lang, ModelRole, RunProgress, RunStatus } from './domain';
@@ -120,6 +137,20 @@ export interface ApiContract {
    * from people (one annotator's labels, or the majority of each generation's annotators).
    */
   'annotations.rates': [{ runIds?: number[]; source: 'human' | 'detector'; annotator?: string }, CriticalErrorRate[]];
+  /** Owner: one package file per annotator (`<study>-<annotator>.alignpkg` in outDir) from the reader's filters. */
+  'annotationPackages.create': [CreatePackagesRequest, CreatePackagesResult];
+  /** Annotator: opens a package into this store (again: returns it as it is); annotate it with annotations.* over `runIds`. */
+  'annotationPackages.open': [{ path: string }, OpenedPackage];
+  'annotationPackages.list': [Record<string, never>, OpenedPackage[]];
+  /** Annotator: writes the package's annotations, times and notes to `out` (.alignann). */
+  'annotationPackages.export': [{ packageId: string; out: string }, ExportPackageResult];
+  /** Owner: merges returned files by content key; refuses all of them, naming the problem, if any does not fit. */
+  'annotationPackages.merge': [{ files: string[] }, MergeResult];
+  'annotationPackages.studies': [Record<string, never>, AnnotationStudy[]];
+  /** Owner: coverage, time spent and disagreements per annotator. */
+  'annotationPackages.report': [{ studyId: string }, StudyReport];
+  /** Owner: disagreements on the overlap, unresolved first; resolve with annotations.save as ADJUDICATOR. */
+  'annotationPackages.resolveQueue': [{ studyId: string }, ResolveEntry[]];
   'judges.list': [Record<string, never>, JudgeInfo[]];
   'judges.add': [JudgeAddRequest, JudgeInfo];
   /** Sends a tiny prompt to the judge and reports whether a parseable verdict came back. */

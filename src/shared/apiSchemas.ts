@@ -213,6 +213,25 @@ export const apiRequestSchemas = {
   'annotations.export': z.object({ runId: id, format: exportFormat }).strict(),
   'annotations.agreement': z.object({ runIds: runIds.optional(), annotators: z.array(annotator).max(50).optional() }).strict(),
   'annotations.rates': z.object({ runIds: runIds.optional(), source: z.enum(['human', 'detector']), annotator: annotator.optional() }).strict(),
+  'annotationPackages.create': z
+    .object({
+      studyName: z.string().trim().min(1).max(100),
+      selection: filter,
+      annotators: z.array(annotator).min(1).max(100),
+      overlapPercent: z.number().min(0).max(100),
+      seed: z.number().int(),
+      blind: z.boolean().optional(),
+      guidelines: z.string().max(200_000).optional(),
+      outDir: path,
+    })
+    .strict(),
+  'annotationPackages.open': z.object({ path }).strict(),
+  'annotationPackages.list': empty,
+  'annotationPackages.export': z.object({ packageId: z.uuid(), out: path }).strict(),
+  'annotationPackages.merge': z.object({ files: z.array(path).min(1).max(100) }).strict(),
+  'annotationPackages.studies': empty,
+  'annotationPackages.report': z.object({ studyId: z.uuid() }).strict(),
+  'annotationPackages.resolveQueue': z.object({ studyId: z.uuid() }).strict(),
   'judges.list': empty,
   'judges.add': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('local'), model: ref, name: z.string().min(1).max(200).optional() }).strict(),

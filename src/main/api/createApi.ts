@@ -35,7 +35,7 @@ export interface ApiOptions {
  * the IPC and HTTP adapters and the CLI only move the calls and events.
  */
 export function createApi(services: Services, options: ApiOptions): Api {
-  const { library, datasets, runs, queue, judging, annotation, results, generations, detection, downloads } = services;
+  const { library, datasets, runs, queue, judging, annotation, packages, results, generations, detection, downloads } = services;
   const { datasetInfo, runInfo, judgeRunInfo, firstRunInfo } = wireMappers(services);
   const changed = (runId: number) => services.events.emit('runs.changed', { runId, status: runs.get(runId).status });
 
@@ -148,6 +148,14 @@ export function createApi(services: Services, options: ApiOptions): Api {
     'annotations.agreement': (req) => annotation.agreement(req),
     'annotations.rates': (req) => annotation.rates(req),
     'annotations.export': ({ runId, format }) => ({ text: annotation.export(runId, format) }),
+    'annotationPackages.create': (req) => packages.create(req),
+    'annotationPackages.open': ({ path }) => packages.open(path),
+    'annotationPackages.list': () => packages.packages(),
+    'annotationPackages.export': ({ packageId, out }) => packages.export(packageId, out),
+    'annotationPackages.merge': ({ files }) => packages.merge(files),
+    'annotationPackages.studies': () => packages.studies(),
+    'annotationPackages.report': ({ studyId }) => packages.report(studyId),
+    'annotationPackages.resolveQueue': ({ studyId }) => packages.resolveQueue(studyId),
 
     'judges.list': () => services.store.judges.list(),
     'judges.add': (req) => judging.addJudge(req),

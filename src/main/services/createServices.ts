@@ -10,6 +10,7 @@ import { listUrialPromptLangs, type PromptMethodOptions } from '../core/promptin
 import { BackendPool } from '../core/runs/BackendPool';
 import { openStore, type Store } from '../store/openStore';
 import { APP_VERSION } from './app/appVersion';
+import { AnnotationPackages } from './annotation/AnnotationPackages';
 import { AnnotationService } from './annotation/AnnotationService';
 import { AppSettingsService } from './app/appSettings';
 import { FirstRunService } from './app/firstRun';
@@ -104,6 +105,8 @@ export function createServices(options: ServicesOptions) {
     judging,
     generations: new GenerationsService(store, detection),
     annotation: new AnnotationService(store),
+    /** Annotation packages: hand out, annotate offline, merge back. */
+    packages: new AnnotationPackages(store),
     results: new ResultsService(store),
     hardware: detectHardware,
     /** The recommended small models (resources/catalogue/models.json). */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, LabelInfo, SuggestionDecision } from '../../shared/annotations';
 import { seededShuffle } from '../../shared/random';
+import { splitAssignment } from '../core/annotationPackages/splitAssignment';
 import { nowIso } from './time';
 
 /** A project label name: lowercase words joined by dashes, like the built-ins ("infinite-loop"). */
@@ -10,6 +11,8 @@ export interface AnnotationInput {
   labels: readonly string[];
   note?: string | null;
   decisions?: Readonly<Record<string, SuggestionDecision>>;
+  /** When the annotator saved it, for annotations merged from another machine (default: now). */
+  createdAt?: string;
 }
 
 /** A current annotation with where its generation comes from (agreement, export). */
@@ -127,7 +130,7 @@ export class AnnotationRepo {
     const note = input.note?.trim() ? input.note : null;
     return this.db.transaction(() => {
       if (!this.db.prepare('SELECT 1 FROM generations WHERE id = ?').get(generationId)) throw new Error(`No generation with id ${generationId}.`);
-      const now = nowIso();
+      const now = input.createdAt ?? nowIso();
       const before = this.db
         .prepare<[number, string], { id: number }>('SELECT id FROM annotations WHERE generation_id = ? AND annotator = ? AND superseded_at IS NULL')
         .get(generationId, annotator);
@@ -171,26 +174,15 @@ export class AnnotationRepo {
    * Replaces earlier assignments of these generations. Returns how many each annotator got.
    */
   assign(generationIds: readonly number[], annotators: readonly string[], overlap: number, seed: number): { overlapItems: number; perAnnotator: Record<string, number> } {
-    if (annotators.length === 0) throw new Error('Name at least one annotator.');
-    if (!(overlap >= 0 && overlap <= 1)) throw new Error('overlap must be between 0 and 1.');
-    const names = [...new Set(annotators)];
-    const shuffled = seededShuffle([...new Set(generationIds)].sort((a, b) => a - b), seed);
-    const overlapItems = names.length > 1 ? Math.round(overlap * shuffled.length) : 0;
-    const perAnnotator: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    const { overlap: shared, byAnnotator } = splitAssignment([...new Set(generationIds)].sort((a, b) => a - b), annotators, overlap, seed);
     const now = nowIso();
     this.db.transaction(() => {
       const del = this.db.prepare('DELETE FROM annotation_assignments WHERE generation_id = ?');
       const ins = this.db.prepare('INSERT INTO annotation_assignments (generation_id, annotator, created_at) VALUES (?, ?, ?)');
-      shuffled.forEach((id, i) => {
-        del.run(id);
-        const to = i < overlapItems ? names : [names[(i - overlapItems) % names.length]!];
-        for (const a of to) {
-          ins.run(id, a, now);
-          perAnnotator[a]! += 1;
-        }
-      });
+      for (const ids of byAnnotator.values()) for (const id of ids) del.run(id);
+      for (const [a, ids] of byAnnotator) for (const id of ids) ins.run(id, a, now);
     })();
-    return { overlapItems, perAnnotator };
+    return { overlapItems: shared.length, perAnnotator: Object.fromEntries([...byAnnotator].map(([a, ids]) => [a, ids.length])) };
   }
 
   /** Generation ids assigned to the annotator (within the runs when given), in id order. */

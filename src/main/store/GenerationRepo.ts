@@ -52,6 +52,9 @@ export interface GenerationRow {
   created_at: string;
 }
 
+/** The measurements of an output made elsewhere (imported, or opened from a package): none of ours. */
+export const NOT_MEASURED_HERE = { error: null, promptTokens: 0, evaluatedPromptTokens: 0, outputTokens: 0, wallMs: 0, tokensPerSecond: 0, seed: 0 } as const satisfies Partial<NewGeneration>;
+
 export type GenerationRecord = Generation & { generator: string | null; extra: Record<string, unknown> };
 
 export class GenerationRepo {

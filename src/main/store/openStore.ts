@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { cachePreparedStatements } from './cachePreparedStatements';
 import { migrate } from './migrate';
 import { resolveSqliteNativeBinding } from './nativeBinding';
+import { AnnotationPackageRepo } from './AnnotationPackageRepo';
 import { AnnotationRepo } from './AnnotationRepo';
 import { DatasetRepo } from './DatasetRepo';
 import { DetectionRepo } from './DetectionRepo';
@@ -33,6 +34,7 @@ export interface Store {
   readonly reader: GenerationQueryRepo;
   readonly detections: DetectionRepo;
   readonly annotations: AnnotationRepo;
+  readonly annotationPackages: AnnotationPackageRepo;
   readonly judges: JudgeRepo;
   readonly rubrics: RubricRepo;
   readonly judgeRuns: JudgeRunRepo;
@@ -68,6 +70,7 @@ export function openStore(path: string): Store {
     reader: new GenerationQueryRepo(db),
     detections: new DetectionRepo(db),
     annotations: new AnnotationRepo(db),
+    annotationPackages: new AnnotationPackageRepo(db),
     judges: new JudgeRepo(db),
     rubrics: new RubricRepo(db),
     judgeRuns: new JudgeRunRepo(db),

@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import type { AgreementReport, AnnotationItem, AnnotationOrder, AnnotationQueueEntry, AnnotationRecord, LabelInfo, SuggestionDecision } from '../../../shared/api';
+import { ADJUDICATOR, type AgreementReport, type AnnotationItem, type AnnotationOrder, type AnnotationQueueEntry, type AnnotationRecord, type AnnotationStudy, type LabelInfo, type OpenedPackage, type ResolveEntry, type SuggestionDecision } from '../../../shared/api';
 import type { Finding } from '../../../shared/detection';
 import { api } from '../lib/api';
 import { errorText } from '../lib/errorText';
@@ -31,6 +31,10 @@ export class AnnotateState {
   /** 0-based index in the queue. */
   readonly index: number = $derived(/^\d+$/.test(this.#params.pos ?? '') ? Math.max(0, Number(this.#params.pos) - 1) : 0);
   readonly tab: 'annotate' | 'agreement' = $derived(this.#params.tab === 'agreement' ? 'agreement' : 'annotate');
+  /** An opened annotation package: the queue is its items (over the runs it was opened into). */
+  readonly packageId: string | null = $derived(this.#params.pkg || null);
+  /** A study whose disagreements are being resolved: the queue is its resolve queue, annotated as ADJUDICATOR. */
+  readonly resolveStudyId: string | null = $derived(this.#params.resolve || null);
 
   annotator = $state(readAnnotator());
   labels = $state.raw<LabelInfo[]>([]);
@@ -50,6 +54,9 @@ export class AnnotateState {
   showShortcuts = $state(false);
   agreement = $state.raw<AgreementReport | null>(null);
   agreementError = $state<string | null>(null);
+  resolveEntries = $state.raw<ResolveEntry[]>([]);
+  /** What each annotator said about the shown item, when resolving a disagreement. */
+  readonly resolveEntry: ResolveEntry | null = $derived(this.resolveEntries.find((e) => e.generationId === this.item?.generationId) ?? null);
 
   #saving: Promise<unknown> = Promise.resolve();
   #pendingSaves = 0;
@@ -76,7 +83,7 @@ export class AnnotateState {
   }
 
   syncQueue(): void {
-    const key = JSON.stringify([this.annotator, this.order, this.runId, this.seed]);
+    const key = JSON.stringify([this.annotator, this.order, this.runId, this.seed, this.packageId, this.resolveStudyId]);
     untrack(() => {
       if (key === this.#queueKey) return;
       this.#queueKey = key;
@@ -91,21 +98,31 @@ export class AnnotateState {
       return;
     }
     try {
-      const q = await api.call('annotations.queue', {
-        annotator: this.annotator,
-        order: this.order,
-        seed: this.seed,
-        runIds: this.runId !== null ? [this.runId] : undefined,
-        limit: 100_000,
-      });
+      const entries = this.resolveStudyId ? await this.#resolveQueue(this.resolveStudyId) : await this.#annotationQueue();
       if (key !== this.#queueKey) return;
-      this.queue = q.entries;
+      this.queue = entries;
       this.queueLoaded = true;
       this.#itemKey = null;
       this.syncItem();
     } catch (err) {
       this.error = errorText(err);
     }
+  }
+
+  async #annotationQueue(): Promise<AnnotationQueueEntry[]> {
+    let runIds = this.runId !== null ? [this.runId] : undefined;
+    if (this.packageId) {
+      const pkg = (await api.call('annotationPackages.list', {})).find((p) => p.packageId === this.packageId);
+      if (!pkg) throw new Error('That package is not open in this data folder: open its .alignpkg file first.');
+      runIds = pkg.runIds;
+    }
+    const q = await api.call('annotations.queue', { annotator: this.annotator, order: this.order, seed: this.seed, runIds, limit: 100_000 });
+    return q.entries;
+  }
+
+  async #resolveQueue(studyId: string): Promise<AnnotationQueueEntry[]> {
+    this.resolveEntries = await api.call('annotationPackages.resolveQueue', { studyId });
+    return this.resolveEntries.map((e) => ({ generationId: e.generationId, findings: 0, annotated: e.adjudicated !== null }));
   }
 
   syncItem(): void {
@@ -160,12 +177,24 @@ export class AnnotateState {
     router.update('annotate', { pos: null });
   }
 
+  /** Annotates an opened package under its annotator's name (null: back to the runs of this store). */
+  setPackage(pkg: OpenedPackage | null): void {
+    if (pkg) this.setAnnotator(pkg.annotator);
+    router.update('annotate', { pkg: pkg?.packageId ?? null, run: null, resolve: null, tab: null, pos: null });
+  }
+
+  /** Walks the study's disagreements; each resolution is an annotation by ADJUDICATOR. */
+  resolve(study: AnnotationStudy): void {
+    this.setAnnotator(ADJUDICATOR);
+    router.update('annotate', { resolve: study.id, pkg: null, run: null, tab: null, pos: null });
+  }
+
   setOrder(order: AnnotationOrder): void {
     router.update('annotate', { order, pos: null });
   }
 
   setRun(runId: number | null): void {
-    router.update('annotate', { run: runId, pos: null });
+    router.update('annotate', { run: runId, pkg: null, resolve: null, pos: null });
   }
 
   setTab(tab: 'annotate' | 'agreement'): void {
@@ -277,10 +306,14 @@ export class AnnotateState {
 
   // AGREEMENT
 
-  async loadAgreement(): Promise<void> {
+  /** Agreement over the chosen run (or all), or over a study's runs between its annotators. */
+  async loadAgreement(study: AnnotationStudy | null = null): Promise<void> {
     try {
       await this.#saving;
-      this.agreement = await api.call('annotations.agreement', { runIds: this.runId !== null ? [this.runId] : undefined });
+      this.agreement = await api.call(
+        'annotations.agreement',
+        study ? { runIds: study.runIds, annotators: study.annotators } : { runIds: this.runId !== null ? [this.runId] : undefined },
+      );
       this.agreementError = null;
     } catch (err) {
       this.agreementError = errorText(err);

@@ -1,0 +1,108 @@
+import type { AnnotationStudy, OpenedPackage, StudyReport } from '../../../shared/api';
+import { api } from '../lib/api';
+import { errorText } from '../lib/errorText';
+import { annotate } from './annotate.svelte';
+
+/** Paths typed one per line or separated by commas. */
+const splitList = (text: string) => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+
+/**
+ * Annotation across machines in the Annotate view. Annotator side: the packages opened in this data folder, open
+ * one by path, export its annotations. Owner side: package a run (or all runs) out, merge returned files, and
+ * each study's coverage, time spent and disagreements.
+ */
+export class AnnotationPackagesState {
+  opened = $state.raw<OpenedPackage[]>([]);
+  openPath = $state('');
+  exportPath = $state('');
+  studies = $state.raw<AnnotationStudy[]>([]);
+  studyId = $state<string | null>(null);
+  report = $state.raw<StudyReport | null>(null);
+  studyName = $state('');
+  annotators = $state('');
+  overlapPercent = $state(20);
+  seed = $state(1);
+  blind = $state(false);
+  guidelines = $state('');
+  outDir = $state('');
+  mergePaths = $state('');
+  message = $state<string | null>(null);
+  error = $state<string | null>(null);
+
+  readonly study: AnnotationStudy | null = $derived(this.studies.find((s) => s.id === this.studyId) ?? null);
+
+  async load(): Promise<void> {
+    await this.#try(async () => {
+      this.opened = await api.call('annotationPackages.list', {});
+      this.studies = await api.call('annotationPackages.studies', {});
+      if (this.studyId) this.report = await api.call('annotationPackages.report', { studyId: this.studyId });
+    });
+  }
+
+  // ANNOTATOR
+
+  async open(path = this.openPath.trim()): Promise<void> {
+    await this.#try(async () => {
+      const pkg = await api.call('annotationPackages.open', { path });
+      this.opened = await api.call('annotationPackages.list', {});
+      this.message = `Opened ${pkg.studyName} for ${pkg.annotator}: ${pkg.progress.done}/${pkg.progress.total} annotated.`;
+      this.openPath = '';
+      annotate.setPackage(pkg);
+    });
+  }
+
+  async exportTo(packageId: string): Promise<void> {
+    await this.#try(async () => {
+      const r = await api.call('annotationPackages.export', { packageId, out: this.exportPath.trim() });
+      this.message = `Wrote ${r.annotations} of ${r.items} annotations to ${r.path}. Send this file back to the study's owner.`;
+    });
+  }
+
+  // OWNER
+
+  async create(runId: number | null): Promise<void> {
+    await this.#try(async () => {
+      const r = await api.call('annotationPackages.create', {
+        studyName: this.studyName.trim(),
+        selection: runId !== null ? { runIds: [runId] } : {},
+        annotators: splitList(this.annotators),
+        overlapPercent: this.overlapPercent,
+        seed: this.seed,
+        blind: this.blind,
+        guidelines: this.guidelines,
+        outDir: this.outDir.trim(),
+      });
+      this.message = `Packaged ${r.items} outputs (${r.overlapItems} for everyone): ${r.files.map((f) => `${f.path} (${f.items})`).join(', ')}.`;
+      this.studyId = r.studyId;
+      await this.load();
+    });
+  }
+
+  async merge(): Promise<void> {
+    await this.#try(async () => {
+      const r = await api.call('annotationPackages.merge', { files: splitList(this.mergePaths) });
+      this.message = `Merged ${r.files.map((f) => `${f.annotator}: ${f.written} new, ${f.unchanged} unchanged`).join('; ')}.`;
+      this.mergePaths = '';
+      this.studyId = r.studyId;
+      await this.load();
+    });
+  }
+
+  async selectStudy(studyId: string | null): Promise<void> {
+    this.studyId = studyId;
+    this.report = null;
+    await this.load();
+  }
+
+  async #try(action: () => Promise<void>): Promise<void> {
+    try {
+      this.error = null;
+      await action();
+    } catch (err) {
+      this.message = null;
+      this.error = errorText(err);
+    }
+  }
+}
+
+export const annotationPackages = new AnnotationPackagesState();
