@@ -60,7 +60,8 @@ function longestRun(lines: readonly RawLine[], isCode: (i: number) => boolean, o
   let run = 0;
   for (let i = 0; i < lines.length; i++) {
     if (!outside(i) || lines[i]!.text.trim() === '') continue;
-    run = isCode(i) ? run + 1 : 0;
+    // An indented line right after code is the body of that code ("    return items"), whatever it looks like.
+    run = isCode(i) || (run > 0 && /^(\s{2,}|\t)\S/.test(lines[i]!.text)) ? run + 1 : 0;
     best = Math.max(best, run);
   }
   return best;
