@@ -13,7 +13,9 @@ export {
   type BootstrapOptions,
   type MeanCI,
 } from './bootstrapMeanCI';
+export { wilsonInterval } from './wilson';
 export {
+  ANY_CRITICAL_ERROR,
   criticalErrorRates,
   type CriticalErrorRate,
   type CriticalErrorRatesOptions,
