@@ -21,7 +21,7 @@ export {
   type CriticalErrorRatesOptions,
   type CriticalErrorRow,
 } from './criticalErrorRates';
-export { detectorAgreement, type AgreementRow, type LabelAgreement } from './detectorAgreement';
+export { detectorAgreement, isDecided, type AgreementRow, type LabelAgreement } from './detectorAgreement';
 export { normalCdf } from './normalCdf';
 export { wilcoxonSignedRank, WILCOXON_EXACT_MAX_N, type WilcoxonResult } from './wilcoxon';
 export { holmAdjust } from './holm';
