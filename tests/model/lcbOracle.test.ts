@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { basename } from 'node:path';
 import { loadFastText } from '../../src/main/core/detectors/fastTextLid';
-import { lcbSummary, lcbVerdict, type LcbVerdict } from '../../src/main/core/detectors/lcb';
+import { lcbSummary } from '../../src/main/core/analysis/lcbSummary';
+import { lcbVerdict, type LcbVerdict } from '../../src/main/core/detectors/lcb';
 import { oracleFolder, oracleTable, oracleVerdicts, OUTPUTS_DEV } from '../support/lcbOracle';
 import { readOutputsDev } from '../support/outputsDev';
 

@@ -14,6 +14,8 @@ export {
   type MeanCI,
 } from './bootstrapMeanCI';
 export { wilsonInterval } from './wilson';
+export { lcbSummary, type LcbSummary } from './lcbSummary';
+export { formatRunRates, lcbFromSignals, runRates, type LabelRate, type RunRateInput, type RunRateRow } from './runRates';
 export {
   ANY_CRITICAL_ERROR,
   criticalErrorRates,

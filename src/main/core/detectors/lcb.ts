@@ -72,29 +72,3 @@ export function lcbVerdict(ft: FastText, completion: string, expectedLang: strin
   const correct = lines.filter((l) => l.correct).length;
   return { verdict: correct === lines.length ? 'pass' : 'fail', lines, acc: correct / lines.length };
 }
-
-/** Corpus LPR of a group of responses (one run × language, or one benchmark source × language). */
-export interface LcbSummary {
-  /** Responses in the group. */
-  n: number;
-  /** Responses with at least one checked line (the LPR denominator). */
-  checked: number;
-  failing: number;
-  /** 1 − failing / checked; 1 when nothing was checked (as the benchmark's max(1, ·)). */
-  lpr: number;
-  /** Mean per-response line accuracy over checked responses; 1 when nothing was checked. */
-  acc: number;
-}
-
-export function lcbSummary(verdicts: readonly Pick<LcbVerdict, 'verdict' | 'acc'>[]): LcbSummary {
-  const checked = verdicts.filter((v) => v.verdict !== 'skipped');
-  const failing = checked.filter((v) => v.verdict === 'fail').length;
-  const accs = checked.map((v) => v.acc ?? 0);
-  return {
-    n: verdicts.length,
-    checked: checked.length,
-    failing,
-    lpr: 1 - failing / Math.max(1, checked.length),
-    acc: accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : 1,
-  };
-}
