@@ -5,6 +5,9 @@ import type { FinishReason, Lang } from './domain';
 export const CRITICAL_LABELS = ['infinite-loop', 'code-leak', 'wrong-language', 'empty', 'truncated', 'other'] as const;
 export type CriticalLabel = (typeof CRITICAL_LABELS)[number];
 
+/** The per-group rate of generations carrying at least one critical-error label (labels overlap: not their sum). */
+export const ANY_CRITICAL_ERROR = 'any critical error';
+
 /** What a detector sees of one generation. Detectors are pure: same input and settings, same result. */
 export interface DetectorInput {
   /** The model's text before cleaning (URIAL cleaning strips code fences, code detection needs them). */

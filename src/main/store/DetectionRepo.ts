@@ -19,8 +19,13 @@ interface DetectionRow {
 export class DetectionRepo {
   constructor(private readonly db: Database.Database) {}
 
-  /** Stores a generation's results, replacing earlier results of the same detector versions. */
+  /**
+   * Stores a generation's results. A detector keeps ONE result per generation: an earlier result of another
+   * version is replaced (its row says which version produced it), so re-detecting an old store leaves no stale
+   * findings that readers and rates would still count.
+   */
   save(generationId: number, results: { result: DetectorResult; settings: Record<string, number> }[]): void {
+    const dropOtherVersions = this.db.prepare('DELETE FROM detections WHERE generation_id = ? AND detector = ? AND version <> ?');
     const upsert = this.db.prepare(
       `INSERT INTO detections (generation_id, detector, version, settings_json, signals_json, findings_json, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -28,8 +33,10 @@ export class DetectionRepo {
          signals_json = excluded.signals_json, findings_json = excluded.findings_json, created_at = excluded.created_at`,
     );
     this.db.transaction(() => {
-      for (const { result, settings } of results)
+      for (const { result, settings } of results) {
+        dropOtherVersions.run(generationId, result.detector, result.version);
         upsert.run(generationId, result.detector, result.version, JSON.stringify(settings), JSON.stringify(result.signals), JSON.stringify(result.findings), nowIso());
+      }
     })();
   }
 

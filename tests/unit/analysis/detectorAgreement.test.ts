@@ -51,4 +51,17 @@ describe('detectorAgreement', () => {
       { label: 'empty', lang: 'all', precision: null, recall: null, f1: null, tp: 0, fp: 0, fn: 0, tn: 0, kappa: null, n: 0 },
     ]);
   });
+
+  it('confirming one suggestion with y leaves the others pending: they count neither as hits nor as false alarms', () => {
+    // The detector suggested loop and code on one generation; the annotator pressed y on loop only.
+    const pending = { lang: 'en', detected: ['infinite-loop', 'code-leak'], human: ['infinite-loop'], decisions: { 'infinite-loop': 'accepted' } } as const;
+    // On another, the annotator rejected code-leak with n: that one IS a false alarm.
+    const rejected = { lang: 'en', detected: ['code-leak'], human: [], decisions: { 'code-leak': 'rejected' } } as const;
+    const out = detectorAgreement([pending, rejected], ['infinite-loop', 'code-leak']);
+    expect(find(out, 'infinite-loop', 'all')).toMatchObject({ tp: 1, fp: 0, n: 2 });
+    expect(find(out, 'code-leak', 'all')).toMatchObject({ tp: 0, fp: 1, tn: 0, n: 1 });
+    // Without decisions (legacy rows) the absence of the label is the verdict, as before.
+    const legacy = detectorAgreement([{ lang: 'en', detected: ['code-leak'], human: [] }], ['code-leak']);
+    expect(find(legacy, 'code-leak', 'all')).toMatchObject({ fp: 1, n: 1 });
+  });
 });

@@ -19,7 +19,7 @@ describe('detector registry', () => {
   it('merges setting overrides with the defaults and rejects unknown ones', async () => {
     const text = CLEAN.en + '\nVoici une phrase entièrement écrite en français pour tester.';
     const [, , lang] = await runDetectors(input(text), { language: { minWords: 100 } });
-    expect(lang!.signals.linesChecked).toBe(0);
+    expect(lang!.signals.linesRead).toBe(0);
     await expect(runDetectors(input(text), { language: { minWordz: 3 } })).rejects.toThrow(/unknown setting "minWordz".*minWords/);
     await expect(runDetectors(input(text), { lop: {} })).rejects.toThrow(/unknown detector "lop"/);
   });

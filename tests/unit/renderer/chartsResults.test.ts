@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AspectCell, CriticalErrorRate } from '../../../src/shared/api';
+import { ANY_CRITICAL_ERROR } from '../../../src/shared/detection';
 import { aspectBarChart, aspectRadars, criticalErrorChart, groupLabel, naNote, scoreHistograms } from '../../../src/renderer/src/lib/charts/resultsCharts';
 import { paramsToResultsQuery, readerFilterFor, resultsQueryToParams } from '../../../src/renderer/src/lib/resultsParams';
 import { patchParams } from '../../../src/renderer/src/lib/hashRoute';
@@ -65,20 +66,27 @@ describe('critical-error chart', () => {
     model: 'stories', method: 'urial', lang, label, n: 10, count: Math.round(r * 10), rate: r, low, high,
   });
 
-  it('stacks labels per model × method × language, whiskers offset by the segments below', () => {
+  it('one bar per label side by side (never stacked), own Wilson whiskers, n in every category, axis ≤ 100%', () => {
     const { model, targets } = criticalErrorChart(
-      [rate('en', 'wrong-language', 0.1, 0, 0.3), rate('en', 'infinite-loop', 0.2, 0.1, 0.4), rate('fr', 'infinite-loop', 0.5, 0.2, 0.8)],
+      [
+        rate('en', 'wrong-language', 0.1, 0, 0.3),
+        rate('en', 'infinite-loop', 0.9, 0.6, 0.98),
+        rate('en', ANY_CRITICAL_ERROR, 1, 0.72, 1),
+        rate('fr', 'infinite-loop', 0.5, 0.2, 0.8),
+      ],
       'detector',
     );
-    expect(model.stacked).toBe(true);
-    expect(model.categories).toEqual(['stories · urial · en', 'stories · urial · fr']);
-    expect(model.series.map((s) => s.label)).toEqual(['infinite-loop', 'wrong-language']);
-    expect(model.series[0]!.values).toEqual([20, 50]);
+    expect(model.stacked).toBe(false);
+    expect(model.categories).toEqual(['stories · urial · en (n=10)', 'stories · urial · fr (n=10)']);
+    expect(model.series.map((s) => s.label)).toEqual(['infinite-loop', 'wrong-language', ANY_CRITICAL_ERROR]);
+    expect(model.series[0]!.values).toEqual([90, 50]);
     expect(model.series[1]!.values).toEqual([10, null]);
-    // wrong-language sits on the 20% loop segment: its CI 0–30% is drawn from 20 to 50.
-    expect(model.series[1]!.low).toEqual([20, null]);
-    expect(model.series[1]!.high).toEqual([50, null]);
-    expect(model.yMax).toBe(80);
+    // Whiskers are the bar's own interval, not offset by other labels.
+    expect(model.series[1]!.low).toEqual([0, null]);
+    expect(model.series[1]!.high).toEqual([30, null]);
+    // 90% loop + 10% wrong-language would stack to 100%+; side by side nothing passes 100.
+    expect(model.yMax).toBe(100);
+    for (const s of model.series) for (const v of [...s.values, ...s.high]) expect(v ?? 0).toBeLessThanOrEqual(100);
     expect(targets[0]![1]).toEqual({ group: { model: 'stories', method: 'urial', language: 'fr' } });
   });
 });

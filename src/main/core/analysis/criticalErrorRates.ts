@@ -1,5 +1,7 @@
-import { bootstrapMeanCI, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
-import { fnv1a } from './fnv1a';
+import { ANY_CRITICAL_ERROR } from '../../../shared/detection';
+import { wilsonInterval } from './wilson';
+
+export { ANY_CRITICAL_ERROR };
 
 export interface CriticalErrorRow {
   model: string;
@@ -9,7 +11,11 @@ export interface CriticalErrorRow {
   labels: readonly string[];
 }
 
-export interface CriticalErrorRatesOptions extends BootstrapOptions {
+export interface CriticalErrorRatesOptions {
+  /** Confidence level of the Wilson intervals (default 0.95). */
+  level?: number;
+  /** Add an ANY_CRITICAL_ERROR row per group (default true): labels overlap, so it cannot be summed from them. */
+  any?: boolean;
   /**
    * The labels to report, in this order, for every group (a label nobody used gets rate 0, which a chart needs).
    * Default: every label found in the rows, sorted.
@@ -28,19 +34,18 @@ export interface CriticalErrorRate {
   count: number;
   /** count / n. */
   rate: number;
-  /** Percentile-bootstrap CI of the rate (default 95 %, 2000 resamples); [rate, rate] when count is 0 or n. */
+  /** Wilson score interval of the rate (default 95 %): never [1, 1] at n/n nor [0, 0] at 0/n. */
   low: number;
   high: number;
 }
 
 /**
- * Critical-error rate per model × method × lang × label, with a bootstrap CI, one row per cell, ready for a chart.
- * A generation with several labels counts for each. Groups are sorted by model, method, lang; labels follow
- * `options.labels`. Each cell's bootstrap is seeded with (seed XOR hash of its key), so a cell's interval does not
- * depend on the other rows or their order, and neighbouring cells do not share one resampling pattern.
+ * Critical-error rate per model × method × lang × label, with a Wilson interval, one row per cell, ready for a chart.
+ * A generation with several labels counts for each; the ANY_CRITICAL_ERROR row counts it once. Groups are sorted by
+ * model, method, lang; labels follow `options.labels`, then the "any" row.
  */
 export function criticalErrorRates(rows: readonly CriticalErrorRow[], options: CriticalErrorRatesOptions = {}): CriticalErrorRate[] {
-  const { resamples, seed, level } = bootstrapSettings(options);
+  const level = options.level ?? 0.95;
   const labels = options.labels ?? [...new Set(rows.flatMap((r) => r.labels))].sort();
   const groups = new Map<string, { model: string; method: string; lang: string; rows: CriticalErrorRow[] }>();
   for (const row of rows) {
@@ -53,14 +58,13 @@ export function criticalErrorRates(rows: readonly CriticalErrorRow[], options: C
   const sorted = [...groups.values()].sort((a, b) => cmp(a.model, b.model) || cmp(a.method, b.method) || cmp(a.lang, b.lang));
   const out: CriticalErrorRate[] = [];
   for (const g of sorted) {
-    for (const label of labels) {
-      const indicators = g.rows.map((r) => (r.labels.includes(label) ? 1 : 0));
-      const count = indicators.reduce<number>((a, b) => a + b, 0);
-      const cellSeed = (seed ^ fnv1a(JSON.stringify([g.model, g.method, g.lang, label]))) >>> 0;
-      const ci = bootstrapMeanCI(indicators, { resamples, seed: cellSeed, level })!;
-      const n = g.rows.length;
+    const n = g.rows.length;
+    const cell = (label: string, count: number) => {
+      const ci = wilsonInterval(count, n, level)!;
       out.push({ model: g.model, method: g.method, lang: g.lang, label, n, count, rate: count / n, low: ci.low, high: ci.high });
-    }
+    };
+    for (const label of labels) cell(label, g.rows.filter((r) => r.labels.includes(label)).length);
+    if (options.any ?? true) cell(ANY_CRITICAL_ERROR, g.rows.filter((r) => r.labels.length > 0).length);
   }
   return out;
 }

@@ -13,13 +13,17 @@ export {
   type BootstrapOptions,
   type MeanCI,
 } from './bootstrapMeanCI';
+export { wilsonInterval } from './wilson';
+export { lcbSummary, type LcbSummary } from './lcbSummary';
+export { formatRunRates, lcbFromSignals, runRates, type LabelRate, type RunRateInput, type RunRateRow } from './runRates';
 export {
+  ANY_CRITICAL_ERROR,
   criticalErrorRates,
   type CriticalErrorRate,
   type CriticalErrorRatesOptions,
   type CriticalErrorRow,
 } from './criticalErrorRates';
-export { detectorAgreement, type AgreementRow, type LabelAgreement } from './detectorAgreement';
+export { detectorAgreement, isDecided, type AgreementRow, type LabelAgreement } from './detectorAgreement';
 export { normalCdf, twoSidedNormalP } from './normalCdf';
 export { wilcoxonSignedRank, WILCOXON_EXACT_MAX_N, type WilcoxonResult } from './wilcoxon';
 export { holmAdjust } from './holm';

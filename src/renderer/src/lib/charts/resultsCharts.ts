@@ -1,5 +1,5 @@
 import type { AspectCell, CriticalErrorRate, ResultsGroupKey } from '../../../../shared/api';
-import { CRITICAL_LABELS } from '../../../../shared/detection';
+import { ANY_CRITICAL_ERROR, CRITICAL_LABELS } from '../../../../shared/detection';
 import { ALL_ASPECTS, ASPECTS, type Aspect, type NaPolicy } from '../../../../shared/judging';
 import type { BarChartModel, RadarChartModel } from './model';
 import { seriesColor } from './palette';
@@ -143,46 +143,41 @@ export function scoreHistograms(cells: readonly AspectCell[], groupBy: readonly 
 }
 
 /**
- * Critical-error rates (%) stacked per model × method × language, one segment per label. A segment's whisker
- * is its label's own 95% CI, drawn around the segment's top.
+ * Critical-error rates (%) per model × method × language: one bar per label side by side, never stacked (labels
+ * overlap, so a stack could pass 100%), plus the "any critical error" bar, which counts a generation once. Each
+ * whisker is that bar's own Wilson 95% interval; n is in every category label, so it shows under every bar.
  */
 export function criticalErrorChart(rates: readonly CriticalErrorRate[], source: 'detector' | 'human'): ClickableBars {
   const cellKey = (r: CriticalErrorRate) => `${r.model} · ${r.method} · ${r.lang}`;
   const cells = distinct([...rates], cellKey);
-  const categories = cells.map(cellKey);
-  const known: readonly string[] = CRITICAL_LABELS;
-  const labels = [...new Set(rates.map((r) => r.label))].sort(
-    (a, b) => (known.includes(a) ? known.indexOf(a) : known.length) - (known.includes(b) ? known.indexOf(b) : known.length) || a.localeCompare(b),
-  );
+  const categories = cells.map((r) => `${cellKey(r)} (n=${r.n})`);
+  const known: readonly string[] = [...CRITICAL_LABELS, ANY_CRITICAL_ERROR];
+  const rank = (l: string) => (known.includes(l) ? known.indexOf(l) : CRITICAL_LABELS.length);
+  const labels = [...new Set(rates.map((r) => r.label))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const byKey = new Map(rates.map((r) => [`${cellKey(r)}\u0000${r.label}`, r]));
-  const stackTop = categories.map(() => 0);
   const series = labels.map((label, i) => {
-    const column = categories.map((c) => byKey.get(`${c}\u0000${label}`));
-    const base = stackTop.slice();
-    column.forEach((r, c) => {
-      if (r) stackTop[c]! += 100 * r.rate;
-    });
+    const column = cells.map((c) => byKey.get(`${cellKey(c)}\u0000${label}`));
     return {
       label,
       color: seriesColor(i),
       values: column.map((r) => (r ? 100 * r.rate : null)),
-      low: column.map((r, c) => (r ? base[c]! + 100 * r.low : null)),
-      high: column.map((r, c) => (r ? base[c]! + 100 * r.high : null)),
+      low: column.map((r) => (r ? 100 * r.low : null)),
+      high: column.map((r) => (r ? 100 * r.high : null)),
     };
   });
-  const highest = Math.max(0, ...stackTop, ...series.flatMap((s) => s.high.map((h) => h ?? 0)));
+  const highest = Math.max(0, ...series.flatMap((s) => s.high.map((h) => h ?? 0)));
   return {
     model: {
       kind: 'bar',
       title: 'Critical-error rate by model × method × language',
-      // Labels are not exclusive (a looping answer is often truncated too), so a stack can pass 100%.
-      subtitle: `${source === 'human' ? "annotators' labels" : 'detector findings'} · per label, 95% bootstrap CI · a generation can have several labels`,
+      subtitle: `${source === 'human' ? "annotators' labels" : 'detector findings'} · one bar per label, 95% Wilson interval · a generation can have several labels; "${ANY_CRITICAL_ERROR}" counts it once`,
       categories,
       series,
-      stacked: true,
+      stacked: false,
       yLabel: '% of generations',
       yMin: 0,
-      yMax: Math.max(10, Math.ceil(highest / 10) * 10),
+      // Every bar and whisker is a share of the same n: the axis never needs to pass 100%.
+      yMax: Math.min(100, Math.max(10, Math.ceil(highest / 10) * 10)),
     },
     targets: series.map(() => cells.map((r) => ({ group: { model: r.model, method: r.method, language: r.lang } }))),
   };
