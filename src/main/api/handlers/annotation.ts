@@ -2,7 +2,7 @@ import type { HandlerContext, HandlersFor } from './types';
 
 /** Labels, annotations, agreement, rates, annotation packages. */
 export function annotationHandlers(ctx: HandlerContext): HandlersFor<'annotationPackages' | 'annotations' | 'labels'> {
-  const { queue, annotation, packages } = ctx.services;
+  const { annotation, packages } = ctx.services;
   return {
     'labels.list': () => annotation.labels(),
     'labels.add': ({ name, definition }) => annotation.addLabel(name, definition),

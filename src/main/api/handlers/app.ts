@@ -4,7 +4,6 @@ import type { HandlerContext, HandlersFor } from './types';
 
 /** The app itself: info, file dialog, first run, settings. */
 export function appHandlers(ctx: HandlerContext): HandlersFor<'app' | 'settings'> {
-  const { runs } = ctx.services;
   const { firstRunInfo } = ctx.wire;
   const { services, options } = ctx;
   return {

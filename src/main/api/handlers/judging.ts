@@ -6,7 +6,7 @@ import type { HandlerContext, HandlersFor } from './types';
 export function judgingHandlers(ctx: HandlerContext): HandlersFor<'judgeRuns' | 'judgements' | 'judges' | 'rubrics'> {
   const { queue, judging } = ctx.services;
   const { judgeRunInfo } = ctx.wire;
-  const { services, changed } = ctx;
+  const { services } = ctx;
   return {
     'judges.list': () => services.store.judges.list(),
     'judges.add': (req) => judging.addJudge(req),
