@@ -174,12 +174,6 @@ function scanSearch(db: Database.Database): { ids: number[]; total: number } {
   return { ids: rows.map((r) => r.id), total: n };
 }
 
-const plan = (db: Database.Database, sql: string, params: unknown[]): string[] =>
-  db
-    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(...params)
-    .map((r) => r.detail);
-
 export async function runP5(_options: BenchOptions): Promise<BenchResult> {
   say('P5', `generations reader · ${GROUPS * LANGS.length} datasets × ${ITEMS_PER_DATASET} items × ${MODELS.length} models × ${METHODS.length} methods · real SQLite file · median of ${REPS}`);
   const dir = mkdtempSync(join(tmpdir(), 'align-bench-p5-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/main/services/createServices';
+import { createServices } from '../../src/main/services/createServices';
 import { itemSeed } from '../../src/main/core/runs/itemSeed';
 import { cliAsync } from '../support/cli';
 import { modelsReply, startOpenAiLoopbackServer, type OpenAiLoopbackServer } from '../support/openaiLoopbackServer';

@@ -12,7 +12,7 @@ import type { Aspect } from '../../src/shared/judging';
 import type { NaKind } from '../../src/shared/naKinds';
 import { ASPECTS, SAFETY_ASPECT } from '../../src/shared/judging';
 import { BUILTIN_RUBRICS, ASPECTS_RUBRIC_VERSION, SAFETY_RUBRIC_VERSION } from '../../src/main/core/judge/rubrics';
-import { createServices, type Services } from '../../src/main/services/createServices';
+import { createServices } from '../../src/main/services/createServices';
 import type { Store } from '../../src/main/store/openStore';
 import { REPO, STORIES, URIAL_DIR } from './paths';
 

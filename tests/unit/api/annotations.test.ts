@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../../src/main/api/createApi';
 import { formatExport } from '../../../src/main/services/generations/formatExport';
-import { createServices, type Services } from '../../../src/main/services/createServices';
+import { createServices } from '../../../src/main/services/createServices';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../../src/shared/api';
 import { cli } from '../../support/cli';
 import { REPO } from '../../support/paths';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../../src/main/services/createServices';
+import { createServices } from '../../../src/main/services/createServices';
 import { readModelCatalogue } from '../../../src/main/core/models/downloadCatalogue';
 import { RESOURCES_DIR } from '../../../src/main/paths';
 

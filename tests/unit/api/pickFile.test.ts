@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api/createApi';
-import { createServices, type Services } from '../../../src/main/services/createServices';
+import { createServices } from '../../../src/main/services/createServices';
 import { REPO } from '../../support/paths';
 
 describe('app.pickFile', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api/createApi';
-import { createServices, type Services } from '../../../src/main/services/createServices';
+import { createServices } from '../../../src/main/services/createServices';
 import { modelsReply, startOpenAiLoopbackServer, type OpenAiLoopbackServer } from '../../support/openaiLoopbackServer';
 import { REPO, URIAL_DIR } from '../../support/paths';
 

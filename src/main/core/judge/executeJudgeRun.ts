@@ -1,7 +1,7 @@
 import type { JudgeRunProgress } from '../../../shared/judgeRuns';
 import type { RunStatus } from '../../../shared/domain';
 import { judgeCallKey } from '../../../shared/judgeCalls';
-import type { JudgeRunConfig, RubricInfo } from '../../../shared/judging';
+import type { RubricInfo } from '../../../shared/judging';
 import type { Judge, JudgeReply } from './Judge';
 import { judgeProtocol, type JudgeProtocol } from './judgeProtocol';
 import type { JudgeRunStorePort } from './JudgeRunStorePort';

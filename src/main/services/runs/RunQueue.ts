@@ -43,7 +43,6 @@ export class RunQueue {
   #progress = new Map<string, RunProgress | JudgeRunProgress>();
   #idle: Promise<void> = Promise.resolve();
   readonly #drivers: Record<JobKind, JobDriver>;
-  readonly #events: RunQueueEvents;
 
   constructor(store: Pick<Store, 'runs' | 'judgeRuns' | 'models'>, runs: RunsService, judging: Judging, events: RunQueueEvents) {
     this.#drivers = {
@@ -62,7 +61,6 @@ export class RunQueue {
         progress: (p) => events.judgeProgress(p as JudgeRunProgress),
       },
     };
-    this.#events = events;
   }
 
   /** A job is running (it holds the model slot). */
