@@ -18,7 +18,6 @@ type JobKind = 'run' | 'judgeRun';
 /** What the queue needs to drive one kind of job. */
 interface JobDriver {
   setStatus(id: number, status: RunStatus, error?: string): void;
-  errorOf(id: number): string | null;
   execute(id: number, options: { signal: AbortSignal; onProgress: (p: RunProgress | JudgeRunProgress) => void }): Promise<RunStatus>;
   changed(id: number, status: RunStatus): void;
   progress(p: RunProgress | JudgeRunProgress): void;
@@ -44,18 +43,21 @@ export class RunQueue {
   #idle: Promise<void> = Promise.resolve();
   readonly #drivers: Record<JobKind, JobDriver>;
 
-  constructor(store: Pick<Store, 'runs' | 'judgeRuns' | 'models'>, runs: RunsService, judging: Judging, events: RunQueueEvents) {
+  constructor(
+    store: Pick<Store, 'runs' | 'judgeRuns'>,
+    runs: Pick<RunsService, 'execute'>,
+    judging: Pick<Judging, 'startJudgeRun'>,
+    events: RunQueueEvents,
+  ) {
     this.#drivers = {
       run: {
         setStatus: (id, status, error) => store.runs.setStatus(id, status, error),
-        errorOf: (id) => store.runs.get(id)?.error ?? null,
         execute: (id, options) => runs.execute(id, options),
         changed: (id, status) => events.changed(id, status),
         progress: (p) => events.progress(p as RunProgress),
       },
       judgeRun: {
         setStatus: (id, status, error) => store.judgeRuns.setStatus(id, status, error),
-        errorOf: (id) => store.judgeRuns.get(id)?.error ?? null,
         execute: (id, options) => judging.startJudgeRun(id, options),
         changed: (id, status) => events.judgeChanged(id, status),
         progress: (p) => events.judgeProgress(p as JudgeRunProgress),
