@@ -4,9 +4,11 @@ import type { JudgeRunInfo } from '../../shared/judgeRuns';
 import type { RunInfo } from '../../shared/runs';
 import type { FirstRunState } from '../services/app/firstRun';
 import type { Services } from '../services/createServices';
-import type { DatasetRecord } from '../store/DatasetRepo';
-import type { JudgeRunRecord } from '../store/JudgeRunRepo';
-import type { RunRecord } from '../store/RunRepo';
+
+// The services' records, named by what the services return (the API never reaches into the store).
+type DatasetRecord = ReturnType<Services['datasets']['resolve']>;
+type RunRecord = ReturnType<Services['runs']['get']>;
+type JudgeRunRecord = ReturnType<Services['judging']['judgeRun']>;
 
 /** Maps store records to the contract's wire types (adding live state: progress from the queue). */
 export function wireMappers(services: Services) {
