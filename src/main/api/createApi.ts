@@ -9,7 +9,7 @@ import type { JudgeRunRecord } from '../store/JudgeRunRepo';
 import { DEFAULT_SAMPLER } from '../../shared/defaults';
 import { detectHardware } from '../core/inference';
 import { criticalErrorRateReport } from './annotationReports';
-import { fitModel, planFitWarnings } from './modelFit';
+import { fitModel, planFitWarnings, planPromptWarnings } from './modelFit';
 import { NotFoundError } from './errors';
 import { judgeHumanAgreement } from './judgeHumanAgreement';
 import { Judging, type SecretsPort } from './Judging';
@@ -194,7 +194,10 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
         runs: runs.map(({ r, plan }) => ({ model: r.model, method: r.method, dataset: r.dataset, promptLang: plan.promptLang, items: plan.items })),
         totalItems,
         estimatedSeconds: workbench.estimateSeconds(totalItems, { maxTokens: req.sampler?.maxTokens }),
-        warnings: await planFitWarnings(uniqueModels(runs.map((x) => x.plan.model)), req.backend, req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens),
+        warnings: [
+          ...(await planFitWarnings(uniqueModels(runs.map((x) => x.plan.model)), req.backend, req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens)),
+          ...(await planPromptWarnings(workbench, runs, req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens)),
+        ],
       };
     },
     'runs.create': async (req) => {

@@ -1,8 +1,12 @@
 import type { ModelFit, ModelFitRequest } from '../../shared/api';
 import { DEFAULT_BACKEND } from '../../shared/defaults';
-import type { BackendConfig, ModelInfo } from '../../shared/domain';
-import { estimateMemory } from '../core/inference';
+import type { BackendConfig, Item, MethodConfig, ModelInfo, Subset } from '../../shared/domain';
+import { selectSubset } from '../core/datasets';
+import { countPromptTokens, estimateMemory } from '../core/inference';
 import { isRemoteModelPath } from '../core/inference/openai';
+import { getPromptMethod, type PreparedMethod } from '../core/prompting';
+import { promptPlanWarnings } from '../core/runs/planWarnings';
+import type { Workbench } from './Workbench';
 
 /** The memory estimate of a model + context against the free memory (no weights loaded). */
 export async function fitModel(model: ModelInfo, req: Omit<ModelFitRequest, 'modelId'>): Promise<ModelFit> {
@@ -52,4 +56,51 @@ export async function planFitWarnings(models: ModelInfo[], backend: Partial<Back
     }
   }
   return warnings;
+}
+
+/** One planned run as `Workbench.planRun` describes it, with the subset it was asked for. */
+export interface PlannedRunForWarnings {
+  r: { subset?: Subset };
+  plan: { model: ModelInfo; dataset: { id: number }; method: MethodConfig };
+}
+
+/**
+ * Warnings about the prompts of a plan (see promptPlanWarnings): the longest prompt is counted with the model's
+ * own tokenizer (vocabulary only), over the items the run will generate.
+ */
+export async function planPromptWarnings(workbench: Workbench, runs: PlannedRunForWarnings[], maxTokens: number): Promise<string[]> {
+  // The same prompt options as Workbench.planRun builds (it does not expose its prepared method).
+  const prompting = { urialDirs: { resourcesDir: workbench.options.resourcesDir, officialDir: workbench.options.urialOfficialDir } };
+  const warnings: string[] = [];
+  for (const { r, plan } of runs) {
+    const { model, method } = plan;
+    const items = selectSubset(workbench.store.datasets.items(plan.dataset.id), r.subset ?? {}).items;
+    try {
+      warnings.push(
+        ...promptPlanWarnings({
+          modelName: model.name,
+          method: method.method,
+          promptLang: method.promptLang ?? null,
+          trainContextSize: model.trainContextSize,
+          hasChatTemplate: model.chatTemplate !== null,
+          chatTemplateOverride: (method.chatTemplate ?? '').trim() !== '',
+          longestPromptTokens: await longestPromptTokens(model, getPromptMethod(method.method, prompting).prepare(method).build, items),
+          maxTokens,
+        }),
+      );
+    } catch (err) {
+      warnings.push(`${model.name} · ${method.method}: the prompt length could not be checked (${err instanceof Error ? err.message : String(err)}).`);
+    }
+  }
+  return warnings;
+}
+
+/** Tokens of the longest completion prompt; null for chat prompts, remote models and models without a context length. */
+async function longestPromptTokens(model: ModelInfo, build: PreparedMethod['build'], items: Item[]): Promise<number | null> {
+  if (isRemoteModelPath(model.path) || model.trainContextSize === null || items.length === 0) return null;
+  const specs = items.map((item) => build(item));
+  const first = specs[0]!;
+  if (first.kind !== 'completion') return null;
+  const rests = specs.map((s) => (s.kind === 'completion' ? s.text.slice(s.prefix.length) : ''));
+  return Math.max(...(await countPromptTokens(model.path, first.prefix, rests)));
 }
