@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api';
 import { createApi, type Api } from '../../src/main/api/createApi';
 import { Workbench } from '../../src/main/api/Workbench';
-import { countPromptTokens, inspectGguf } from '../../src/main/core/inference';
+import { countPromptTokens, getLlamaRuntime, inspectGguf } from '../../src/main/core/inference';
 import { REPO, STORIES, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 
 describe('runs.plan warnings', () => {
@@ -30,7 +30,7 @@ describe('runs.plan warnings', () => {
   });
 
   it('counts the URIAL prompt with the model tokenizer and says prompt + max tokens > trained context', async () => {
-    const context = (await inspectGguf(STORIES)).summary.trainContextSize!;
+    const context = (await inspectGguf(STORIES, await getLlamaRuntime('cpu'))).summary.trainContextSize!;
     // The official inst_1k_v4 preamble alone is ~3.35k stories260K tokens (DESIGN §3) against a trained context of 2,048.
     const [preamble] = await countPromptTokens(STORIES, readFileSync(join(URIAL_DIR, 'inst_1k_v4.txt'), 'utf8'), ['']);
     expect(context).toBe(2048);

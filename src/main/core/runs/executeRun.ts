@@ -2,6 +2,7 @@ import type { RunProgress, RunStatus } from '../../../shared/domain';
 import type { Backend } from '../inference/Backend';
 import { cleanOutput, getPromptMethod, type PromptMethodOptions, type PromptSpec } from '../prompting';
 import type { BackendPool } from './BackendPool';
+import { EtaEstimator } from '../progress/eta';
 import { itemSeed } from './itemSeed';
 import type { RunStorePort } from './RunStorePort';
 
@@ -136,7 +137,7 @@ function resolveContextSize(
 class ProgressMeter {
   #started = performance.now();
   #tokens = 0;
-  #doneHere = 0;
+  #eta = new EtaEstimator();
 
   constructor(
     readonly runId: number,
@@ -146,7 +147,7 @@ class ProgressMeter {
 
   add(outputTokens: number): RunProgress {
     this.#tokens += outputTokens;
-    this.#doneHere++;
+    this.#eta.itemDone();
     this.done++;
     return this.snapshot('running');
   }
@@ -157,13 +158,12 @@ class ProgressMeter {
 
   snapshot(status: RunStatus): RunProgress {
     const seconds = (performance.now() - this.#started) / 1000;
-    const perItem = this.#doneHere > 0 ? seconds / this.#doneHere : null;
     return {
       runId: this.runId,
       done: this.done,
       total: this.total,
       tokensPerSecond: seconds > 0 ? this.#tokens / seconds : 0,
-      etaSeconds: perItem == null ? null : perItem * (this.total - this.done),
+      etaSeconds: this.#eta.etaSeconds(this.total - this.done),
       status,
     };
   }
