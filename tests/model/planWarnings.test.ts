@@ -4,28 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiMethod, ApiRequest, ApiResponse } from '../../src/shared/api';
-import { createApi, type Api } from '../../src/main/api/createApi';
-import { Workbench } from '../../src/main/api/Workbench';
 import { countPromptTokens, getLlamaRuntime, inspectGguf } from '../../src/main/core/inference';
+import { openApiHarness } from '../support/apiHarness';
 import { REPO, STORIES, STORIES_CHATML, URIAL_DIR } from '../support/paths';
 
 describe('runs.plan warnings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-plan-warnings-'));
-  let workbench: Workbench;
-  let api: Api;
-  async function call<M extends ApiMethod>(method: M, params: ApiRequest<M>): Promise<ApiResponse<M>> {
-    const r = await api.handle(method, params);
-    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-    return r.result as ApiResponse<M>;
-  }
+  let harness: ReturnType<typeof openApiHarness>;
+  const call: ReturnType<typeof openApiHarness>['call'] = (method, params) => harness.call(method, params);
   beforeAll(() => {
-    workbench = new Workbench({ dataDir: dir, resourcesDir: join(REPO, 'resources'), urialOfficialDir: URIAL_DIR });
-    api = createApi(workbench, { transport: 'http' });
+    harness = openApiHarness(dir);
   });
   afterAll(async () => {
-    await api.shutdown();
-    await workbench.close();
+    await harness.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
