@@ -108,11 +108,11 @@ describe('pause and cancel take effect in < 1 s in every state', () => {
     expect(cancelled.ms).toBeLessThan(1000);
     expect(cancelled.value.status).toBe('cancelled');
     expect(cancelled.value.error).toBeNull();
-    await resuming;
+    expect((await resuming).status).toBe('cancelled');
     expect(manager.get(id).status).toBe('cancelled');
   });
 
-  it('stalled mid-file: pause keeps the bytes and resume continues; cancel removes them', async () => {
+  it('stalled mid-file: pause keeps the bytes, resume starts again, cancel removes the partial file', async () => {
     const manager = open();
     const started = await manager.start(server.url('/stalled/model.gguf'));
     await waitForBytes(manager, started.id, 5 * MIB);

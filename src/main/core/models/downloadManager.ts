@@ -171,8 +171,9 @@ export class DownloadManager {
       await assertDiskSpace(record.dir, Math.max(0, transfer.totalBytes - transfer.downloadedBytes), this.#options.freeSpace ?? probeFreeSpace);
     } catch (err) {
       this.#active.delete(id);
-      // A stop while connecting is not a failure: pause stores it here, cancel once `settled` resolves.
-      if (active.stopping === 'pause') this.#set(id, { status: 'paused' });
+      // A stop while connecting is not a failure: the caller of start/resume gets the stopped state (cancel also
+      // removes any partial file once `settled` resolves).
+      if (active.stopping) this.#set(id, { status: active.stopping === 'pause' ? 'paused' : 'cancelled', error: null });
       finish();
       if (active.stopping) return this.get(id);
       this.#set(id, { status: 'failed', error: describeTransferError(record.uri, err) });
