@@ -268,7 +268,11 @@ export class DownloadManager {
       if (transfer.downloadedBytes !== bytes) {
         bytes = transfer.downloadedBytes;
         movedAt = Date.now();
-      } else if (Date.now() - movedAt >= this.#timeouts.stallMs && !active.stopping) {
+      } else if (Date.now() - movedAt >= 2000) {
+        // No byte for a while: the last measured speed is not the speed any more.
+        active.bytesPerSecond = 0;
+      }
+      if (Date.now() - movedAt >= this.#timeouts.stallMs && !active.stopping) {
         active.stalled = true;
         active.controller.abort();
       }
