@@ -31,8 +31,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { ELECTRON_BINDING, ROOT, electronTarget, probeNativeAbi } from './lib/nativeAbi.mjs';
+import { ELECTRON_HEADERS_URL } from './lib/startMode.mjs';
 
-const ELECTRON_HEADERS_URL = 'https://electronjs.org/headers';
 const SQLITE_PKG = join(ROOT, 'node_modules', 'better-sqlite3');
 const RECORD = ELECTRON_BINDING.replace(/\.node$/, '.json');
 

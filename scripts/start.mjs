@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseStartMode, probeServer } from './lib/startMode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -45,15 +46,20 @@ function setUp(what, command, commandArgs) {
 }
 
 // First start on a machine with internet: fetch Electron (electron's own installer) and build better-sqlite3
-// for Electron's ABI. Where either cannot be had, the same workbench runs in the browser instead.
-let desktop = electronBinary() !== null || setUp('Downloading Electron (first start only)', process.execPath, [join(root, 'node_modules', 'electron', 'install.js')]);
-if (desktop && !existsSync(join(root, 'native', 'electron', 'better_sqlite3.node'))) {
-  desktop = setUp('Building the SQLite driver for Electron (first start only)', process.execPath, [join(root, 'scripts', 'rebuild-electron-sqlite.mjs')]);
-}
+// for Electron's ABI. Where either cannot be had, the same workbench runs in the browser instead; offline that is
+// known after a 3 s check of Electron's download server, not after the installer's minute of retries.
+const sqliteForElectron = join(root, 'native', 'electron', 'better_sqlite3.node');
+const choice = await chooseStartMode({
+  hasElectron: () => electronBinary() !== null,
+  probe: (url) => probeServer(url),
+  downloadElectron: () => setUp('Downloading Electron (first start only)', process.execPath, [join(root, 'node_modules', 'electron', 'install.js')]),
+  hasSqlite: () => existsSync(sqliteForElectron),
+  buildSqlite: () => setUp('Building the SQLite driver for Electron (first start only)', process.execPath, [join(root, 'scripts', 'rebuild-electron-sqlite.mjs')]),
+});
 
-if (desktop && electronBinary()) {
+if (choice.mode === 'desktop') {
   run('npx', ['electron-vite', 'dev', ...args]);
 } else {
-  console.log('The desktop app cannot start here (the Electron binary or its SQLite driver could not be downloaded). Starting browser mode instead.');
+  console.log(`The desktop app cannot start here (${choice.reason}). Starting browser mode instead.`);
   run('npm', ['run', '-s', 'serve', ...(args.length > 0 ? ['--', ...args] : [])]);
 }

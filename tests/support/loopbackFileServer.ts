@@ -15,8 +15,14 @@ export type Route =
       /** Send the body in slices of this size with `delayMs` between them (so a test can pause mid-file). */
       sliceBytes?: number;
       delayMs?: number;
+      /** Stop sending at this file offset and hold the connection open (a server stalled mid-file). */
+      stallAt?: number;
+      /** Never answer the data requests (ranged GETs), not even their headers: a server gone silent. */
+      silentRanges?: boolean;
     }
   | { kind: 'html'; body: string }
+  /** Accepts the connection, reads the request and never answers (offline behind a captive network, a hung server). */
+  | { kind: 'silent' }
   | { kind: 'status'; status: number };
 
 export interface RequestLog {
@@ -46,6 +52,7 @@ export async function startLoopbackFileServer(routes: Record<string, Route>): Pr
     requests.push(log);
     const route = routes[path];
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    if (route.kind === 'silent') return;
     if (route.kind === 'status') return void res.writeHead(route.status, { 'content-type': 'text/plain' }).end(`status ${route.status}`);
     if (route.kind === 'html') {
       const body = Buffer.from(route.body);
@@ -70,10 +77,12 @@ function serveFile(req: IncomingMessage, res: ServerResponse, route: Extract<Rou
   const start = m ? Number(m[1]) : 0;
   const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
   if (m && start >= size) return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+  if (m && route.silentRanges) return;
   const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': end - start + 1 };
   if (m) res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}` });
   else res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();
+  res.flushHeaders();
 
   const left = dropsLeft.get(log.path) ?? route.drops ?? 0;
   const dropAt = route.dropAt !== undefined && m && left > 0 && start < route.dropAt && route.dropAt <= end ? route.dropAt : Infinity;
@@ -83,7 +92,9 @@ function serveFile(req: IncomingMessage, res: ServerResponse, route: Extract<Rou
   const pump = () => {
     if (res.destroyed) return;
     if (at > end) return void res.end();
-    const next = Math.min(at + slice, end + 1, dropAt);
+    // Stalled: the headers and the bytes so far are sent, the rest never comes.
+    if (route.stallAt !== undefined && at >= route.stallAt) return;
+    const next = Math.min(at + slice, end + 1, dropAt, route.stallAt ?? Infinity);
     if (next > at) {
       res.write(route.body.subarray(at, next));
       log.sent += next - at;

@@ -1,6 +1,7 @@
 import { DEFAULT_SAMPLER } from '../../../shared/defaults';
 import type { RunPlan } from '../../../shared/runs';
 import { planFitWarnings } from '../../services/models/modelFit';
+import { planPromptWarnings } from '../../services/runs/promptWarnings';
 import { reproducibilityRecord, rerun } from '../../services/runs/runReproducibility';
 import type { HandlerContext, HandlersFor } from './types';
 
@@ -14,13 +15,17 @@ export function runsHandlers(ctx: HandlerContext): HandlersFor<'runs'> {
     'runs.get': ({ runId }) => runInfo(runs.get(runId)),
     'runs.plan': async (req): Promise<RunPlan> => {
       const planned = await runs.planBatch(req);
+      const maxTokens = req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens;
       const totalItems = planned.reduce((n, x) => n + x.plan.items, 0);
       const models = [...new Map(planned.map((x) => [x.plan.model.id, x.plan.model])).values()];
       return {
         runs: planned.map(({ run, plan }) => ({ model: run.model, method: run.method, dataset: run.dataset, promptLang: plan.promptLang, items: plan.items })),
         totalItems,
         estimatedSeconds: runs.estimateSeconds(totalItems, { maxTokens: req.sampler?.maxTokens }),
-        warnings: await planFitWarnings(models, req.backend, req.sampler?.maxTokens ?? DEFAULT_SAMPLER.maxTokens),
+        warnings: [
+          ...(await planFitWarnings(models, req.backend, maxTokens)),
+          ...(await planPromptWarnings(planned, maxTokens)),
+        ],
       };
     },
     'runs.create': async (req) => {

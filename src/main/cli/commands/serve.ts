@@ -37,5 +37,8 @@ export function registerServe(program: Command): void {
       console.error('stopping: pausing running work…');
       await api.shutdown();
       await server.close();
+      // Everything is stored and paused by now. A download whose server went mute mid-file can leave a request of
+      // node-llama-cpp's downloader pending for Node's 300 s header timeout: it must not keep a stopped server alive.
+      setTimeout(() => process.exit(), 2000).unref();
     });
 }

@@ -4,3 +4,4 @@ export { inspectGguf, ModelFileError, type GgufSummary, type ModelFileProblem } 
 export { estimateMemory, type MemoryEstimate } from './llama/estimateMemory';
 export { detectHardware } from './llama/detectHardware';
 export { defaultThreads, getLlamaRuntime } from './llama/getLlamaRuntime';
+export { countPromptTokens } from './llama/countPromptTokens';

@@ -2,6 +2,7 @@ import type { JudgeRunProgress } from '../../../shared/judgeRuns';
 import type { RunStatus } from '../../../shared/domain';
 import { judgeCallKey } from '../../../shared/judgeCalls';
 import type { RubricInfo } from '../../../shared/judging';
+import { EtaEstimator } from '../../../shared/eta';
 import type { Judge, JudgeReply } from './Judge';
 import { judgeProtocol, type JudgeProtocol } from './judgeProtocol';
 import type { JudgeRunStorePort } from './JudgeRunStorePort';
@@ -180,10 +181,10 @@ function fail(store: JudgeRunStorePort, judgeRunId: number, err: unknown): RunSt
   return 'failed';
 }
 
-/** done counts cached calls too; the ETA comes from the pace of the calls made in this session. */
+/** done counts cached calls too; the ETA comes from the recent pace of the calls made in this session. */
 class JudgeProgressMeter {
-  #started = performance.now();
   #madeHere = 0;
+  #eta = new EtaEstimator();
 
   constructor(
     readonly judgeRunId: number,
@@ -198,19 +199,19 @@ class JudgeProgressMeter {
 
   add(na: boolean): JudgeRunProgress {
     this.#madeHere++;
+    this.#eta.itemDone();
     if (na) this.na++;
     return this.snapshot('running');
   }
 
   snapshot(status: RunStatus): JudgeRunProgress {
-    const perCall = this.#madeHere > 0 ? (performance.now() - this.#started) / 1000 / this.#madeHere : null;
     return {
       judgeRunId: this.judgeRunId,
       done: this.done,
       total: this.total,
       na: this.na,
       cached: this.cached,
-      etaSeconds: perCall == null ? null : perCall * (this.total - this.done),
+      etaSeconds: this.#eta.etaSeconds(this.total - this.done),
       status,
     };
   }

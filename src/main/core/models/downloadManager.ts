@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DownloadInfo, DownloadStatus } from '../../../shared/models';
 import { getLlamaRuntime } from '../inference';
-import { prepareModelFileTransfer, type ModelFileTransfer } from '../inference/llama/downloadModelFile';
+import { prepareModelFileTransfer, type ModelFileTransfer, type TransferProgress } from '../inference/llama/downloadModelFile';
 import { assertDiskSpace, probeFreeSpace, type FreeSpaceProbe } from './downloadDiskSpace';
+import { assertReachable, UnreachableError } from './downloadReachability';
 import { verifyDownloadedGguf } from './downloadVerify';
 
 /** The stored state of one download, as the manager reads and writes it (store/DownloadRepo implements it). */
@@ -30,7 +32,22 @@ export interface DownloadManagerOptions {
   freeSpace?: FreeSpaceProbe;
   /** Extra HTTP headers for every transfer (e.g. `Authorization` for gated Hugging Face repositories). */
   headers?: Record<string, string>;
+  timeouts?: Partial<DownloadTimeouts>;
 }
+
+export interface DownloadTimeouts {
+  /** DNS + connect + the server's first answer; past it the download fails as unreachable (offline). */
+  answerMs: number;
+  /** Resolving the file (its name and size) once the server answered. */
+  resolveMs: number;
+  /** No byte arrived for this long mid-file: the download fails (resumable) instead of waiting forever. */
+  stallMs: number;
+  /** How long a stop waits for the downloader to close its file before it is reported anyway. */
+  stopGraceMs: number;
+}
+
+/** Offline must be said in under 15 s (issue 14); a stall of half a minute is not a slow server any more. */
+export const DEFAULT_DOWNLOAD_TIMEOUTS: DownloadTimeouts = { answerMs: 10_000, resolveMs: 20_000, stallMs: 30_000, stopGraceMs: 500 };
 
 interface Active {
   /** Aborting it stops the transfer; the partial file stays (node-llama-cpp's deleteTempFileOnCancel: false). */
@@ -39,6 +56,8 @@ interface Active {
   stopping: 'pause' | 'cancel' | null;
   /** The transfer is complete and the file is being checked. */
   verifying: boolean;
+  /** No byte arrived for `stallMs`: the watchdog stopped it, and it fails. */
+  stalled: boolean;
   bytesPerSecond: number | null;
   settled: Promise<void>;
 }
@@ -55,9 +74,11 @@ const PERSIST_EVERY_MS = 1000;
 export class DownloadManager {
   readonly #options: DownloadManagerOptions;
   readonly #active = new Map<number, Active>();
+  readonly #timeouts: DownloadTimeouts;
 
   constructor(options: DownloadManagerOptions) {
     this.#options = options;
+    this.#timeouts = { ...DEFAULT_DOWNLOAD_TIMEOUTS, ...options.timeouts };
     // Whatever was transferring when the app last stopped is paused now; its bytes are on disk.
     options.store.pauseInterrupted();
   }
@@ -71,8 +92,9 @@ export class DownloadManager {
   }
 
   /**
-   * Starts a download. Resolving the URI and the disk-space check happen before this returns, so a 404, an
-   * unreachable host or a full disk is reported to the caller (and stored as the download's error). `dir`: this
+   * Starts a download. Reaching the server, resolving the URI and the disk-space check happen before this
+   * returns (bounded by the timeouts), so a 404, an unreachable host or a full disk is reported to the caller (and
+   * stored as the download's error). A pause or cancel meanwhile ends it at once; it then returns that state. `dir`: this
    * download's folder instead of the download-folder setting.
    */
   async start(uri: string, catalogueId?: string, dir?: string): Promise<DownloadInfo> {
@@ -134,22 +156,27 @@ export class DownloadManager {
     const id = record.id;
     const controller = new AbortController();
     let finish!: () => void;
-    const active: Active = { controller, stopping: null, verifying: false, bytesPerSecond: null, settled: new Promise((r) => (finish = r)) };
+    const active: Active = {
+      controller,
+      stopping: null,
+      verifying: false,
+      stalled: false,
+      bytesPerSecond: null,
+      settled: new Promise((r) => (finish = r)),
+    };
     this.#active.set(id, active);
     this.#set(id, { status: 'downloading', error: null });
     let transfer: ModelFileTransfer;
     try {
-      transfer = await prepareModelFileTransfer({
-        uri: record.uri,
-        dirPath: record.dir,
-        fileName: record.fileName ?? undefined,
-        headers: this.#options.headers,
-        onProgress: this.#progressReporter(id, active),
-      });
+      transfer = await this.#connect(record, active);
       await assertDiskSpace(record.dir, Math.max(0, transfer.totalBytes - transfer.downloadedBytes), this.#options.freeSpace ?? probeFreeSpace);
     } catch (err) {
       this.#active.delete(id);
+      // A stop while connecting is not a failure: the caller of start/resume gets the stopped state (cancel also
+      // removes any partial file once `settled` resolves).
+      if (active.stopping) this.#set(id, { status: active.stopping === 'pause' ? 'paused' : 'cancelled', error: null });
       finish();
+      if (active.stopping) return this.get(id);
       this.#set(id, { status: 'failed', error: describeTransferError(record.uri, err) });
       throw new Error(describeTransferError(record.uri, err));
     }
@@ -161,18 +188,60 @@ export class DownloadManager {
     return this.get(id);
   }
 
+  /**
+   * Reaches the server (our own bounded check), then lets node-llama-cpp resolve the file, within `resolveMs`.
+   * node-llama-cpp cannot be interrupted while resolving, so a stop or the deadline abandons it (what it resolves
+   * late is closed then) rather than waiting for it.
+   */
+  async #connect(record: DownloadRecord, active: Active): Promise<ModelFileTransfer> {
+    const signal = active.controller.signal;
+    await assertReachable(record.uri, { timeoutMs: this.#timeouts.answerMs, signal });
+    const preparing = prepareModelFileTransfer({
+      uri: record.uri,
+      dirPath: record.dir,
+      fileName: record.fileName ?? undefined,
+      headers: this.#options.headers,
+      onProgress: this.#progressReporter(record.id, active),
+    });
+    const seconds = Math.round(this.#timeouts.resolveMs / 1000);
+    const deadline = new UnreachableError(`the server answered but did not describe the file within ${seconds} s. It may be overloaded: try again later.`);
+    try {
+      return await raceStop(preparing, signal, this.#timeouts.resolveMs, deadline);
+    } catch (err) {
+      void preparing.then((late) => late.cancel(), () => undefined).catch(() => undefined);
+      throw err;
+    }
+  }
+
   async #transfer(id: number, active: Active, transfer: ModelFileTransfer): Promise<void> {
     let path: string | null = null;
     let error: unknown = null;
+    const signal = active.controller.signal;
+    const running = transfer.run(signal);
+    const watchdog = this.#stallWatchdog(active, transfer);
     try {
-      path = await transfer.run(active.controller.signal);
+      path = await raceStop(running, signal);
     } catch (err) {
       error = err;
+    } finally {
+      clearInterval(watchdog);
+    }
+    if (signal.aborted) {
+      // ipull closes its file soon after a stop, except while a request waits for a server that never answers
+      // (it ignores the stop until then): wait a moment for the progress record, never for the server.
+      await Promise.race([running.catch(() => undefined), delay(this.#timeouts.stopGraceMs)]);
     }
     // A stopped transfer may end either way (node-llama-cpp resolves once ipull closes): the user's stop wins.
     if (active.stopping === 'pause') return void this.#set(id, { status: 'paused', downloadedBytes: transfer.downloadedBytes });
     if (active.stopping === 'cancel') return;
-    if (path === null) return void this.#set(id, { status: 'failed', error: describeTransferError(this.#record(id).uri, error) });
+    if (active.stalled) {
+      const seconds = Math.round(this.#timeouts.stallMs / 1000);
+      error = new UnreachableError(
+        `the server stopped sending for ${seconds} s at ${transfer.downloadedBytes.toLocaleString('en-US')} of ${transfer.totalBytes.toLocaleString('en-US')} bytes ` +
+          '(the connection may be lost). Resume continues from the bytes on disk.',
+      );
+    }
+    if (path === null || active.stalled) return void this.#set(id, { status: 'failed', error: describeTransferError(this.#record(id).uri, error) });
     // Every byte is here: from now on a pause or cancel waits for the verdict instead of interrupting it.
     active.verifying = true;
     this.#set(id, { status: 'verifying', downloadedBytes: transfer.totalBytes });
@@ -192,26 +261,61 @@ export class DownloadManager {
     }
   }
 
-  /** Emits progress at most every 250 ms and stores it every second (what a restart shows). */
+  /** Stops a transfer that received no byte for `stallMs` (ipull would wait for the server for minutes). */
+  #stallWatchdog(active: Active, transfer: ModelFileTransfer): ReturnType<typeof setInterval> {
+    let bytes = transfer.downloadedBytes;
+    let movedAt = Date.now();
+    const timer = setInterval(() => {
+      if (transfer.downloadedBytes !== bytes) {
+        bytes = transfer.downloadedBytes;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt >= 2000) {
+        // No byte for a while: the last measured speed is not the speed any more.
+        active.bytesPerSecond = 0;
+      }
+      if (Date.now() - movedAt >= this.#timeouts.stallMs && !active.stopping) {
+        active.stalled = true;
+        active.controller.abort();
+      }
+    }, Math.min(1000, this.#timeouts.stallMs / 4));
+    // Never what keeps a quitting process alive.
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * Emits progress at most every 250 ms and stores it every second (what a restart shows). The last numbers
+   * before the flow stops are always emitted and stored, a moment later: a stalled download must not show what
+   * it had a second before it stalled.
+   */
   #progressReporter(id: number, active: Active) {
     let lastEmit = 0;
     let lastPersist = 0;
     let window: { at: number; bytes: number } | null = null;
-    return ({ downloadedBytes, totalBytes }: { downloadedBytes: number; totalBytes: number }) => {
+    let latest: TransferProgress = { downloadedBytes: 0, totalBytes: 0 };
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    const emit = (persist: boolean) => {
+      if (trailing) clearTimeout(trailing);
+      trailing = null;
+      // Nothing after the transfer ended (a cancelled download keeps its final state).
+      if (this.#active.get(id) !== active) return;
       const now = Date.now();
-      if (!window) window = { at: now, bytes: downloadedBytes };
-      else if (now - window.at >= 1000) {
-        active.bytesPerSecond = ((downloadedBytes - window.bytes) * 1000) / (now - window.at);
-        window = { at: now, bytes: downloadedBytes };
-      }
-      const persist = now - lastPersist >= PERSIST_EVERY_MS;
-      if (persist) lastPersist = now;
-      if (now - lastEmit < PROGRESS_EVERY_MS && downloadedBytes < totalBytes) return;
       lastEmit = now;
-      const record = persist
-        ? this.#options.store.update(id, { downloadedBytes, totalBytes })
-        : { ...this.#record(id), downloadedBytes, totalBytes };
+      if (persist) lastPersist = now;
+      const record = persist ? this.#options.store.update(id, latest) : { ...this.#record(id), ...latest };
       this.#options.onProgress?.(this.#info(record));
+    };
+    return (progress: TransferProgress) => {
+      const now = Date.now();
+      if (!window) window = { at: now, bytes: progress.downloadedBytes };
+      else if (now - window.at >= 1000) {
+        active.bytesPerSecond = ((progress.downloadedBytes - window.bytes) * 1000) / (now - window.at);
+        window = { at: now, bytes: progress.downloadedBytes };
+      }
+      latest = progress;
+      if (now - lastEmit >= PROGRESS_EVERY_MS || progress.downloadedBytes >= progress.totalBytes) return emit(now - lastPersist >= PERSIST_EVERY_MS);
+      trailing ??= setTimeout(() => emit(true), PROGRESS_EVERY_MS);
+      trailing.unref();
     };
   }
 
@@ -234,6 +338,28 @@ export class DownloadManager {
   }
 }
 
+/**
+ * `work`, or a rejection as soon as `signal` aborts (or `ms` pass, with `timeoutError`): a stop never waits for a
+ * server. The abandoned promise's failure is swallowed.
+ */
+async function raceStop<T>(work: Promise<T>, signal: AbortSignal, ms?: number, timeoutError?: Error): Promise<T> {
+  work.catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    if (ms !== undefined) timer = setTimeout(() => reject(timeoutError), ms);
+  });
+  try {
+    return await Promise.race([work, stop]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
 /** Deletes a partial download and node-llama-cpp's (ipull's) progress record next to it. */
 async function removePartial(dir: string, fileName: string): Promise<void> {
   // ipull writes the bytes to `<file>.ipull` with its progress record appended, and renames it when complete.
@@ -246,6 +372,7 @@ export function describeTransferError(uri: string, err: unknown): string {
   // ipull's HTTP errors read "Url: …, Status code: 404, status text: Not Found".
   const status = /status code:? (\d{3})/i.exec(message)?.[1];
   if (err instanceof Error && err.name === 'DiskSpaceError') return message;
+  if (err instanceof UnreachableError) return `${uri}: ${message}`;
   if (err instanceof Error && err.name === 'DownloadedFileError') return message;
   if (status === '404') return `${uri}: not found (HTTP 404). Check the repository and file name; for hf: URIs the file must exist in that repository.`;
   if (status === '401' || status === '403') {

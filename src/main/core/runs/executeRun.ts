@@ -1,6 +1,7 @@
 import type { Item, RunConfig, RunProgress, RunStatus } from '../../../shared/domain';
 import type { Backend } from '../inference/Backend';
 import { cleanOutput, getPromptMethod, type PromptMethodOptions, type PromptSpec } from '../prompting';
+import { EtaEstimator } from '../../../shared/eta';
 import type { BackendLease, BackendPool } from './BackendPool';
 import { configureContext } from './configureContext';
 import { itemSeed } from './itemSeed';
@@ -170,7 +171,7 @@ function sharedPrefix(prompts: PromptSpec[]): string | null {
 class ProgressMeter {
   #started = performance.now();
   #tokens = 0;
-  #doneHere = 0;
+  #eta = new EtaEstimator();
 
   constructor(
     readonly runId: number,
@@ -180,7 +181,7 @@ class ProgressMeter {
 
   add(outputTokens: number): RunProgress {
     this.#tokens += outputTokens;
-    this.#doneHere++;
+    this.#eta.itemDone();
     this.done++;
     return this.snapshot('running');
   }
@@ -191,13 +192,12 @@ class ProgressMeter {
 
   snapshot(status: RunStatus): RunProgress {
     const seconds = (performance.now() - this.#started) / 1000;
-    const perItem = this.#doneHere > 0 ? seconds / this.#doneHere : null;
     return {
       runId: this.runId,
       done: this.done,
       total: this.total,
       tokensPerSecond: seconds > 0 ? this.#tokens / seconds : 0,
-      etaSeconds: perItem == null ? null : perItem * (this.total - this.done),
+      etaSeconds: this.#eta.etaSeconds(this.total - this.done),
       status,
     };
   }

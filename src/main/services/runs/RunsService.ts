@@ -53,7 +53,18 @@ export class RunsService {
     const { stop, clean, kind } = prepared.build(selection.items[0]!);
     checkRemoteMethod(model, kind);
     const described = { ...prepared.describe(), ...promptLanguage, stop: JSON.stringify(stop), clean };
-    return { model, dataset, method, described, items: selection.items.length, itemIds: selection.items.map((i) => i.id), promptLang: method.promptLang ?? null };
+    return {
+      model,
+      dataset,
+      method,
+      described,
+      /** The prepared method and the selected items: what the plan's prompt checks build prompts from. */
+      prepared,
+      selected: selection.items,
+      items: selection.items.length,
+      itemIds: selection.items.map((i) => i.id),
+      promptLang: method.promptLang ?? null,
+    };
   }
 
   /** The runs a plan expands to (see expandBatch), each planned. */

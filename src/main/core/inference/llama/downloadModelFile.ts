@@ -20,6 +20,8 @@ export interface ModelFileTransfer {
    * that abort decide what happened.
    */
   run(signal?: AbortSignal): Promise<string>;
+  /** Releases a transfer that will not be run (resolved too late); keeps any partial file. */
+  cancel(): Promise<void>;
 }
 
 export interface ModelFileTransferOptions {
@@ -59,5 +61,6 @@ export async function prepareModelFileTransfer(options: ModelFileTransferOptions
       return downloader.downloadedSize;
     },
     run: (signal) => downloader.download({ signal }),
+    cancel: () => downloader.cancel(),
   };
 }
