@@ -81,8 +81,9 @@ describe('bad model files: what, where, what to do', () => {
     expect(err.message).toMatch(/truncated: the header describes [\d,]+ bytes of tensors but the file has [\d,]+\. Download it again\./);
     truncateSync(cut, 200);
     const header = await problem(cut);
-    expect(header.problem).toBe('unreadable');
-    expect(header.message).toMatch(/probably truncated or corrupt: download it again/);
+    // The minimum GGUF check (issue 15) reads the header's own length: cut inside it, the file is named truncated.
+    expect(header.problem).toBe('truncated');
+    expect(header.message).toMatch(/truncated: the GGUF header needs [\d,]+ bytes but the file has 200\. Download it again\./);
   });
 });
 
