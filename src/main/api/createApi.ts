@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, ApiResult, AppInfo, FileKind } from '../../shared/api';
+import type { ApiErrorBody, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, ApiResult } from '../../shared/api';
 import { apiRequestSchemas, isApiMethod } from '../../shared/apiSchemas';
 import type { Services } from '../services/createServices';
 import { apiErrorCodeOf } from '../services/errors';
@@ -10,7 +10,9 @@ import { judgingHandlers } from './handlers/judging';
 import { modelsHandlers } from './handlers/models';
 import { resultsHandlers } from './handlers/results';
 import { runsHandlers } from './handlers/runs';
-import type { HandlerContext } from './handlers/types';
+import type { ApiOptions, HandlerContext } from './handlers/types';
+
+export type { ApiOptions } from './handlers/types';
 import { wireMappers } from './wire';
 
 type Handlers = { [M in ApiMethod]: (params: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>> };
@@ -25,11 +27,6 @@ export interface Api {
   shutdown(): Promise<void>;
 }
 
-export interface ApiOptions {
-  transport: AppInfo['transport'];
-  /** A native file dialog, which only the desktop shell can offer. */
-  pickFile?: (kind: FileKind) => Promise<string | null>;
-}
 
 /**
  * Implements the contract in `shared/api.ts` as a thin handler table over the services (one file per domain in
