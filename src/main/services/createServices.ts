@@ -91,6 +91,7 @@ export function createServices(options: ServicesOptions) {
   const stopWork = () =>
     (stopped ??= (async () => {
       stopSha();
+      datasetDownloads.cancelAll();
       await downloads.shutdown();
       await queue.shutdown();
     })());

@@ -55,6 +55,11 @@ export class DatasetDownloads {
     return controller !== undefined;
   }
 
+  /** Stops every running download (the app or serve is closing): their temporary files are removed as they fail. */
+  cancelAll(): void {
+    for (const controller of this.#active.values()) controller.abort();
+  }
+
   async #download(uri: string, options: Omit<DatasetImportOptions, 'name'> & { name?: string }, signal: AbortSignal): Promise<DatasetRecord> {
     const source = parseDatasetUri(uri);
     const token = this.deps.hfToken?.();
