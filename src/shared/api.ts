@@ -21,7 +21,7 @@ import type {
   SuggestionDecision,
 } from './annotations';
 import type { AppInfo, AppSettings, FileKind, FirstRunInfo } from './app';
-import type { DatasetInfo, DatasetPreview } from './datasets';
+import type { DatasetDownloadProgress, DatasetInfo, DatasetPreview } from './datasets';
 import type { Lang, ModelRole, RunProgress, RunStatus } from './domain';
 import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from './generations';
 import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from './judgeRuns';
@@ -85,6 +85,16 @@ export interface ApiContract {
     { path: string; lang: Lang; name?: string; idField?: string; instructionField?: string; delimiter?: string; parallelWith?: string },
     DatasetInfo,
   ];
+  /**
+   * Fetches `hf:<owner>/<dataset>[/<file>]` (main revision; HF_TOKEN for gated ones) or an http(s) URL, then
+   * imports it as `datasets.import` does; answers once imported (progress: 'datasetDownload.progress').
+   */
+  'datasets.download': [
+    { uri: string; lang: Lang; name?: string; idField?: string; instructionField?: string; delimiter?: string; parallelWith?: string },
+    DatasetInfo,
+  ];
+  /** Stops a running `datasets.download` of this URI (that call then fails); false when none is running. */
+  'datasets.cancelDownload': [{ uri: string }, { cancelled: boolean }];
   'datasets.link': [{ datasetIds: number[] }, DatasetInfo[]];
   /** Item ids from a list file on the backend's machine: a JSON array, {key: [...]} with `file#key`, or one per line. */
   'datasets.readIdList': [{ source: string }, { ids: string[] }];
@@ -216,6 +226,7 @@ export interface ApiEvents {
   'judgeRuns.changed': { judgeRunId: number; status: RunStatus };
   'download.progress': DownloadInfo;
   'downloads.changed': { downloadId: number; status: DownloadStatus };
+  'datasetDownload.progress': DatasetDownloadProgress;
 }
 export type ApiEvent = keyof ApiEvents;
 

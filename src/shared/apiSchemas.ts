@@ -128,6 +128,9 @@ const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment 
 
 const exportFormat = z.enum(['jsonl', 'csv']);
 
+/** hf:<owner>/<dataset>[/<file>] or an http(s) URL (parsed in full when the download starts). */
+const datasetUri = z.string().regex(/^(hf:|https?:\/\/)/i, 'hf:<owner>/<dataset>[/<file>] or an http(s) URL').max(2000);
+
 const importFields = { idField: field, instructionField: field, delimiter: z.string().min(1).max(4).optional() };
 
 export const apiRequestSchemas = {
@@ -167,6 +170,10 @@ export const apiRequestSchemas = {
   'datasets.import': z
     .object({ path, lang, name: z.string().min(1).max(200).optional(), parallelWith: ref.optional(), ...importFields })
     .strict(),
+  'datasets.download': z
+    .object({ uri: datasetUri, lang, name: z.string().min(1).max(200).optional(), parallelWith: ref.optional(), ...importFields })
+    .strict(),
+  'datasets.cancelDownload': z.object({ uri: datasetUri }).strict(),
   'datasets.link': z.object({ datasetIds: z.array(id).min(2).max(20) }).strict(),
   'datasets.readIdList': z.object({ source: path }).strict(),
   'datasets.ensureSamples': empty,

@@ -29,6 +29,8 @@ export interface RequestLog {
   method: string;
   path: string;
   range: string | null;
+  /** The Authorization header, to check that a token goes where it should and nowhere else. */
+  authorization: string | null;
   /** Body bytes actually written for this request. */
   sent: number;
 }
@@ -48,7 +50,7 @@ export async function startLoopbackFileServer(routes: Record<string, Route>): Pr
   const dropsLeft = new Map<string, number>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const log: RequestLog = { method: req.method ?? 'GET', path, range: req.headers.range ?? null, sent: 0 };
+    const log: RequestLog = { method: req.method ?? 'GET', path, range: req.headers.range ?? null, authorization: req.headers.authorization ?? null, sent: 0 };
     requests.push(log);
     const route = routes[path];
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');

@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { DownloadInfo, JudgeRunProgress } from '../../shared/api';
+import type { DatasetDownloadProgress, DownloadInfo, JudgeRunProgress } from '../../shared/api';
 import { formatBytes } from '../../shared/formatBytes';
 import type { RunProgress } from '../../shared/domain';
 
@@ -71,4 +71,16 @@ function formatEta(seconds: number | null): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);
   return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Dataset downloads: one plain line per ~10% (every MiB when the size is unknown), then the import. */
+export function createDatasetDownloadReporter(stream = process.stderr): (p: DatasetDownloadProgress) => void {
+  let lastStep = -1;
+  return (p) => {
+    if (p.stage === 'importing') return void stream.write(`importing ${p.uri} (${formatBytes(p.receivedBytes)})\n`);
+    const step = p.totalBytes ? Math.floor((p.receivedBytes / p.totalBytes) * 10) : Math.floor(p.receivedBytes / 2 ** 20);
+    if (step === lastStep) return;
+    lastStep = step;
+    stream.write(`downloading ${p.uri} · ${formatBytes(p.receivedBytes)} of ${formatBytes(p.totalBytes)}\n`);
+  };
 }

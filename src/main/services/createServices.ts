@@ -14,6 +14,7 @@ import { AnnotationPackages } from './annotation/AnnotationPackages';
 import { AnnotationService } from './annotation/AnnotationService';
 import { AppSettingsService } from './app/appSettings';
 import { FirstRunService } from './app/firstRun';
+import { DatasetDownloads } from './datasets/DatasetDownloads';
 import { DatasetsService } from './datasets/DatasetsService';
 import { DetectionService } from './detection/DetectionService';
 import { EventHub } from './events';
@@ -57,6 +58,14 @@ export function createServices(options: ServicesOptions) {
   );
   const settings = new AppSettingsService(store.settings, options.dataDir);
   const datasets = new DatasetsService(store.datasets);
+  const datasetDownloads = new DatasetDownloads({
+    datasets,
+    dir: join(options.dataDir, 'datasets'),
+    onProgress: (p) => events.emit('datasetDownload.progress', p),
+    // Like huggingface_hub's HF_ENDPOINT: a mirror, or a loopback server in tests.
+    hfEndpoint: process.env.ALIGN_HF_ENDPOINT || undefined,
+    hfToken: () => process.env.HF_TOKEN || undefined,
+  });
   const detection = new DetectionService(store);
   const runs = new RunsService({ store, library, datasets, detection, pool, prompting, detectOnGenerate: options.detectOnGenerate !== false });
   const judging = new Judging({ store, library, pool, secrets: options.secrets });
@@ -82,6 +91,7 @@ export function createServices(options: ServicesOptions) {
   const stopWork = () =>
     (stopped ??= (async () => {
       stopSha();
+      datasetDownloads.cancelAll();
       await downloads.shutdown();
       await queue.shutdown();
     })());
@@ -99,6 +109,8 @@ export function createServices(options: ServicesOptions) {
     settings,
     firstRun: new FirstRunService(store, datasets, options.resourcesDir),
     datasets,
+    /** Datasets fetched from Hugging Face or a URL, then imported. */
+    datasetDownloads,
     detection,
     runs,
     queue,

@@ -10,6 +10,9 @@ export function datasetsHandlers(ctx: HandlerContext): HandlersFor<'datasets'> {
     'datasets.preview': ({ path, idField, instructionField, delimiter }) => datasets.preview(path, { mapping: mappingOf(idField, instructionField), delimiter }),
     'datasets.import': async ({ path, lang, name, idField, instructionField, delimiter, parallelWith }) =>
       datasetInfo(await datasets.import(path, { lang, name, mapping: mappingOf(idField, instructionField), delimiter, parallelWith })),
+    'datasets.download': async ({ uri, lang, name, idField, instructionField, delimiter, parallelWith }) =>
+      datasetInfo(await services.datasetDownloads.download(uri, { lang, name, mapping: mappingOf(idField, instructionField), delimiter, parallelWith })),
+    'datasets.cancelDownload': ({ uri }) => ({ cancelled: services.datasetDownloads.cancel(uri) }),
     'datasets.link': ({ datasetIds }) => datasets.link(datasetIds).map(datasetInfo),
     'datasets.readIdList': ({ source }) => ({ ids: datasets.idList(source) }),
     'datasets.ensureSamples': async () => (await services.firstRun.ensureSampleDatasets()).map(datasetInfo),

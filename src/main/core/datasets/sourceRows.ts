@@ -35,6 +35,14 @@ export function formatFromPath(file: string): { format: DatasetFormat; delimiter
   const ext = extname(file).toLowerCase();
   const known = EXTENSIONS[ext];
   if (known) return known;
+  if (ext === '.parquet') {
+    // No maintained pure-JS Parquet reader is installed yet (hyparquet is the candidate).
+    throw new DatasetError({
+      file,
+      problem: 'Parquet files cannot be read yet',
+      fix: `Use the dataset's JSONL, JSON or CSV file, or convert this one (e.g. pandas: pd.read_parquet(f).to_json(out, orient='records', lines=True)).`,
+    });
+  }
   throw new DatasetError({
     file,
     problem: `cannot tell the format from the extension ${ext ? `"${ext}"` : '(none)'}`,
