@@ -110,7 +110,7 @@ void app.whenReady().then(() => {
       const filters =
         kind === 'model'
           ? [{ name: 'GGUF models', extensions: ['gguf'] }]
-          : [{ name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson'] }];
+          : [{ name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson', 'parquet'] }];
       const options = { properties: ['openFile' as const], filters };
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);

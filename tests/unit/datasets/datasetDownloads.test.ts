@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDatasetFile } from '../../../src/main/core/datasets';
 import { DatasetDownloads } from '../../../src/main/services/datasets/DatasetDownloads';
@@ -22,6 +23,19 @@ const FR = Buffer.from(
       return JSON.stringify({ ...row, instruction: `[fr] ${row.instruction}` });
     })
     .join('\n') + '\n',
+);
+
+// The first rows of the English file as a Parquet file (snappy, as the Hub writes them), ids as INT64.
+const PARQUET_ROWS = 50;
+const rows = readDatasetFile(JUST_EVAL_EN).items.slice(0, PARQUET_ROWS);
+const PARQUET = Buffer.from(
+  parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: rows.map((r) => BigInt(r.id)), type: 'INT64' },
+      { name: 'instruction', data: rows.map((r) => r.instruction), type: 'STRING' },
+      { name: 'category', data: rows.map((r) => r.category ?? null), type: 'STRING' },
+    ],
+  }),
 );
 
 describe('datasets downloaded from Hugging Face (loopback hub)', () => {
@@ -52,6 +66,7 @@ describe('datasets downloaded from Hugging Face (loopback hub)', () => {
       '/datasets/someone/slow/resolve/main/data.jsonl': { kind: 'file', body: EN, sliceBytes: 1024, delayMs: 400 },
       '/datasets/someone/broken/resolve/main/data.jsonl': { kind: 'file', body: Buffer.from('{"id": 1, "instruction": "a"}\n{"id": 2, "instruction": \n') },
       '/files/just_eval.jsonl': { kind: 'file', body: EN },
+      '/datasets/someone/pq/resolve/main/data/train-00000-of-00001.parquet': { kind: 'file', body: PARQUET },
     });
     temp = openTempStore();
     datasets = new DatasetsService(temp.store.datasets);
@@ -117,12 +132,11 @@ describe('datasets downloaded from Hugging Face (loopback hub)', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('data-'))).toEqual([]);
   });
 
-  it('refuses Parquet before fetching, with what to do instead', async () => {
-    const requests = server.requests.length;
-    await expect(downloads().download('hf:someone/pq/data/train-00000-of-00001.parquet', { lang: 'en' })).rejects.toThrow(
-      /Parquet files cannot be read yet\. Use the dataset's JSONL, JSON or CSV file/,
-    );
-    expect(server.requests.length).toBe(requests);
+  it('reads Parquet (Hugging Face\'s own format): the same items as the JSONL file, 64-bit ids included', async () => {
+    const d = await downloads().download('hf:someone/pq/data/train-00000-of-00001.parquet', { lang: 'en', name: 'je-parquet' });
+    expect(d.format).toBe('parquet');
+    const fromParquet = temp.store.datasets.items(d.id).map((i) => [i.id, i.instruction, i.category]);
+    expect(fromParquet).toEqual(readDatasetFile(JUST_EVAL_EN).items.slice(0, PARQUET_ROWS).map((i) => [i.id, i.instruction, i.category]));
   });
 
   it('gives up on a silent server (read timeout) and can be cancelled', async () => {

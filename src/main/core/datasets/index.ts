@@ -1,5 +1,5 @@
 export { DatasetError, type DatasetErrorInit } from './DatasetError';
-export { readDatasetFile, type ReadDatasetOptions, type DatasetFileContent } from './readDatasetFile';
+export { loadDatasetFile, readDatasetFile, type ReadDatasetOptions, type DatasetFileContent } from './readDatasetFile';
 export {
   readGenerationsFile,
   type ReadGenerationsOptions,

@@ -47,6 +47,9 @@ function outputOf(value: unknown): string | null {
 /** All-or-nothing like `readDatasetFile`; when the file has no id field, ids are the 0-based row index. */
 export function readGenerationsFile(path: string, options: ReadGenerationsOptions = {}): GenerationsFileContent {
   const { format, delimiter } = resolveFormat(path, options);
+  if (format === 'parquet') {
+    throw new DatasetError({ file: path, problem: 'outputs are read from JSONL, JSON or CSV files', fix: 'Export the outputs as JSONL (one object per line).' });
+  }
   const table = readSourceTable(path, readText(path), format, delimiter);
   const rows = buildItems(path, table, {
     mapping: options.mapping,

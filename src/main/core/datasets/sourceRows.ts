@@ -1,6 +1,6 @@
 /**
- * Format layer: turns the text of a JSONL / JSON / CSV file into rows, each tagged with the source line it
- * starts on. Nothing here knows about items; `buildItems.ts` does the field checks on these rows.
+ * Format layer: turns a JSONL / JSON / CSV / Parquet file into rows, each tagged with the source line (row, for
+ * Parquet) it starts on. Nothing here knows about items; `buildItems.ts` does the field checks on these rows.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -9,17 +9,19 @@ import { parseCsv } from './csvRows';
 import { DatasetError } from './DatasetError';
 import type { SourceRow } from './SourceRow';
 
-export type { SourceRow } from './SourceRow';
 import { parseJsonArray, parseJsonl } from './jsonRows';
+import { readParquetRows } from './parquetRows';
 
-export const DATASET_FORMATS = ['jsonl', 'json', 'csv'] as const;
+export type { SourceRow } from './SourceRow';
+
+export const DATASET_FORMATS = ['jsonl', 'json', 'csv', 'parquet'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 
 export interface SourceTable {
   format: DatasetFormat;
   rows: SourceRow[];
-  /** CSV header, in file order. Null for JSON(L), whose fields are whatever keys the rows have. */
+  /** CSV header, in file order. Null for JSON(L) and Parquet, whose fields are whatever keys the rows have. */
   columns: string[] | null;
 }
 
@@ -29,24 +31,17 @@ const EXTENSIONS: Record<string, { format: DatasetFormat; delimiter?: string }> 
   '.json': { format: 'json' },
   '.csv': { format: 'csv' },
   '.tsv': { format: 'csv', delimiter: '\t' },
+  '.parquet': { format: 'parquet' },
 };
 
 export function formatFromPath(file: string): { format: DatasetFormat; delimiter?: string } {
   const ext = extname(file).toLowerCase();
   const known = EXTENSIONS[ext];
   if (known) return known;
-  if (ext === '.parquet') {
-    // No maintained pure-JS Parquet reader is installed yet (hyparquet is the candidate).
-    throw new DatasetError({
-      file,
-      problem: 'Parquet files cannot be read yet',
-      fix: `Use the dataset's JSONL, JSON or CSV file, or convert this one (e.g. pandas: pd.read_parquet(f).to_json(out, orient='records', lines=True)).`,
-    });
-  }
   throw new DatasetError({
     file,
     problem: `cannot tell the format from the extension ${ext ? `"${ext}"` : '(none)'}`,
-    fix: `Rename the file to .jsonl, .json or .csv, or pass format 'jsonl', 'json' or 'csv'.`,
+    fix: `Rename the file to .jsonl, .json, .csv or .parquet, or pass format 'jsonl', 'json', 'csv' or 'parquet'.`,
   });
 }
 
@@ -59,7 +54,7 @@ export function resolveFormat(
     throw new DatasetError({
       file: path,
       problem: `unknown format "${String(options.format)}"`,
-      fix: `Pass format 'jsonl', 'json' or 'csv'.`,
+      fix: `Pass format 'jsonl', 'json', 'csv' or 'parquet'.`,
     });
   }
   if (options.delimiter !== undefined && options.delimiter.length === 0) {
@@ -96,10 +91,11 @@ export function readText(file: string): string {
   }
 }
 
+/** The rows of a text file (JSONL, JSON, CSV); Parquet goes through `loadSourceTable`. */
 export function readSourceTable(
   file: string,
   text: string,
-  format: DatasetFormat,
+  format: Exclude<DatasetFormat, 'parquet'>,
   delimiter: string,
 ): SourceTable {
   if (text.trim() === '') {
@@ -118,4 +114,10 @@ export function readSourceTable(
     case 'csv':
       return { format, ...parseCsv(file, text, delimiter) };
   }
+}
+
+/** The rows of a file in any format: Parquet is read asynchronously, the text formats as `readSourceTable` reads them. */
+export async function loadSourceTable(file: string, format: DatasetFormat, delimiter: string): Promise<SourceTable> {
+  if (format === 'parquet') return { format, rows: await readParquetRows(file), columns: null };
+  return readSourceTable(file, readText(file), format, delimiter);
 }

@@ -70,7 +70,7 @@ export class DatasetDownloads {
       source.kind === 'url'
         ? new URL(source.url).pathname
         : (source.file ?? (await pickHfDataFile(endpoint, source.owner, source.dataset, { headers, timeoutMs: this.deps.connectTimeoutMs, authHint: AUTH_HINT })));
-    // The format must be known before fetching (a Parquet file or an unknown extension fails here, at no cost).
+    // The format must be known before fetching (an unknown extension fails here, at no cost).
     formatFromPath(file);
     const url = source.kind === 'url' ? source.url : hfResolveUrl(endpoint, source.owner, source.dataset, file);
     const incoming = join(this.deps.dir, `.incoming-${randomUUID()}${extname(file).toLowerCase()}`);

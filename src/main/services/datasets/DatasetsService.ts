@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { DatasetPreview } from '../../../shared/datasets';
-import { readDatasetFile, readIdList, type FieldMapping } from '../../core/datasets';
+import { loadDatasetFile, readIdList, type FieldMapping } from '../../core/datasets';
 import { sha256File } from '../../core/files/sha256File';
 import type { DatasetRecord, DatasetRepo } from '../../store/DatasetRepo';
 import { NotFoundError } from '../errors';
@@ -18,8 +18,8 @@ export interface DatasetImportOptions {
 export class DatasetsService {
   constructor(private readonly datasets: DatasetRepo) {}
 
-  preview(path: string, options: { mapping?: FieldMapping; delimiter?: string }): DatasetPreview {
-    const { format, items } = readDatasetFile(path, options);
+  async preview(path: string, options: { mapping?: FieldMapping; delimiter?: string }): Promise<DatasetPreview> {
+    const { format, items } = await loadDatasetFile(path, options);
     return {
       format,
       itemCount: items.length,
@@ -28,7 +28,7 @@ export class DatasetsService {
   }
 
   async import(file: string, options: DatasetImportOptions): Promise<DatasetRecord> {
-    const { format, items } = readDatasetFile(file, { mapping: options.mapping, delimiter: options.delimiter });
+    const { format, items } = await loadDatasetFile(file, { mapping: options.mapping, delimiter: options.delimiter });
     const partner = options.parallelWith ? this.resolve(options.parallelWith) : undefined;
     const group = partner ? (partner.parallelGroup ?? `group-${partner.id}`) : null;
     const dataset = this.datasets.insert(
