@@ -117,9 +117,10 @@ describe('startHttpServer (serve mode transport)', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
+    // A file the user named that cannot be read is their input, not our fault: 422 (issue 15), not 500.
     const failed = await post('datasets.preview', { path: join(dir, 'no-such-file.jsonl') });
-    expect(failed.status).toBe(500);
-    expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(failed.status).toBe(422);
+    expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('answers the typed error kinds with 4xx and logs only real server faults (500)', async () => {
