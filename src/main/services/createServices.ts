@@ -7,7 +7,7 @@ import { detectHardware, LlamaBackend } from '../core/inference';
 import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import { isRemoteModelPath } from '../core/inference/openai';
 import { listUrialPromptLangs, type PromptMethodOptions } from '../core/prompting';
-import { BackendPool } from '../core/runs/BackendPool';
+import { BackendPool, type BackendLoader } from '../core/runs/BackendPool';
 import { openStore, type Store } from '../store/openStore';
 import { APP_VERSION } from './app/appVersion';
 import { AnnotationPackages } from './annotation/AnnotationPackages';
@@ -41,6 +41,8 @@ export interface ServicesOptions {
   detectOnGenerate?: boolean;
   /** Encrypts judges' API keys with the OS keychain (desktop app only); without it keys come from environment variables. */
   secrets?: SecretsPort;
+  /** Loads a model into the slot; default: local GGUFs through llama.cpp, `openai:` paths on their server. Tests script it. */
+  loadModel?: BackendLoader;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -52,9 +54,11 @@ export function createServices(options: ServicesOptions) {
 
   const library = new ModelLibrary(store);
   // The one model slot, shared by generation runs and local judges: one model in memory at a time.
-  const pool = new BackendPool((key, onProgress) =>
-    // Remote models (`openai:<base url>#<model>`) run on their server; everything else is a local GGUF.
-    isRemoteModelPath(key.modelPath) ? loadRemoteBackend(store.models, key.modelPath) : LlamaBackend.load({ ...key, onProgress }),
+  const pool = new BackendPool(
+    options.loadModel ??
+      ((key, onProgress) =>
+        // Remote models (`openai:<base url>#<model>`) run on their server; everything else is a local GGUF.
+        isRemoteModelPath(key.modelPath) ? loadRemoteBackend(store.models, key.modelPath) : LlamaBackend.load({ ...key, onProgress })),
   );
   const settings = new AppSettingsService(store.settings, options.dataDir);
   const datasets = new DatasetsService(store.datasets);
