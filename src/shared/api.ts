@@ -11,7 +11,7 @@ import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunC
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
-import type { ReproducibilityRecord, RunInfo, RunPlan, RunPlanRequest } from './runs';
+import type { ReproducibilityRecord, RunDeleteRequest, RunDeletion, RunInfo, RunPlan, RunPlanRequest } from './runs';
 
 // The DTOs live in one module per domain; clients import them from here or from their module.
 export * from './app';
@@ -74,6 +74,8 @@ export interface ApiContract {
   'runs.cancel': [{ runId: number }, RunInfo];
   /** Re-queues a run: missing items and failed ("error") items are generated again. */
   'runs.retry': [{ runId: number }, RunInfo];
+  /** Deletes a run with its generations, judgements, annotations and detections (refused while it runs). */
+  'runs.delete': [RunDeleteRequest, RunDeletion];
   'generations.query': [{ filter: GenerationFilter; offset: number; limit: number }, { rows: GenerationRow[]; total: number }];
   'generations.get': [{ id: number }, GenerationDetail];
   /** The same item across runs: of the given runs (or all runs) on this item id in the parallel group. */

@@ -169,6 +169,7 @@ export const apiRequestSchemas = {
   'runs.pause': z.object({ runId: id }).strict(),
   'runs.cancel': z.object({ runId: id }).strict(),
   'runs.retry': z.object({ runId: id }).strict(),
+  'runs.delete': z.object({ runId: id, dryRun: z.boolean().optional(), confirm: z.literal('annotations').optional() }).strict(),
   'generations.query': z
     .object({ filter, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(1000) })
     .strict(),

@@ -62,3 +62,24 @@ export interface RunPlan {
 
 /** How a run was made, as one exportable JSON object (model sha256 + GGUF metadata, prompt hash, sampler…). */
 export type ReproducibilityRecord = Record<string, unknown>;
+
+/**
+ * `runs.delete`: without `dryRun` the run and everything made from it are removed. A run with annotations is
+ * refused unless `confirm: 'annotations'`, because human work cannot be generated again.
+ */
+export interface RunDeleteRequest {
+  runId: number;
+  dryRun?: boolean;
+  confirm?: 'annotations';
+}
+
+/** What goes (dryRun) or went with a run. */
+export interface RunDeletion {
+  runId: number;
+  runName: string;
+  deleted: boolean;
+  generations: number;
+  judgements: number;
+  annotations: number;
+  detections: number;
+}

@@ -226,6 +226,7 @@ export function createApi(workbench: Workbench, options: ApiOptions): Api {
       queue.enqueue(runId);
       return runInfo(runById(runId));
     },
+    'runs.delete': (req) => store.runs.delete(req),
     'generations.query': ({ filter, offset, limit }) => store.reader.query(filter, offset, limit),
     'generations.get': ({ id }) => {
       const g = store.reader.get(id);
