@@ -1,5 +1,5 @@
 /** Generation runs: what the composer plans and the queue shows. */
-import type { BackendConfig, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+import type { BackendConfig, FinishReason, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 export interface RunInfo {
   id: number;
@@ -23,7 +23,14 @@ export interface RunInfo {
   environment: Record<string, string>;
   createdAt: string;
   progress: RunProgress | null;
+  /** Generations per finish reason (the run table's mix); absent from backends that do not report it yet. */
+  finishReasons?: Partial<Record<FinishReason, number>>;
+  /** Mean generation speed over the run's generations; null before the first one. */
+  tokensPerSecond?: number | null;
 }
+
+/** What the run table adds to a run: see RunRepo.summary. */
+export type RunSummary = Required<Pick<RunInfo, 'finishReasons' | 'tokensPerSecond'>>;
 
 /** Settings that belong to one prompting method; each reaches only the runs of its method. */
 export interface MethodSettings {

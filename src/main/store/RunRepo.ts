@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Run, RunConfig, RunStatus } from '../../shared/domain';
-import type { RunDeleteRequest, RunDeletion } from '../../shared/runs';
+import type { FinishReason, Run, RunConfig, RunStatus } from '../../shared/domain';
+import type { RunDeleteRequest, RunDeletion, RunSummary } from '../../shared/runs';
 import { nowIso } from './time';
 
 export interface NewRun {
@@ -120,6 +120,19 @@ export class RunRepo {
       this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
       return { ...result, deleted: true };
     })();
+  }
+
+  /** The run table's columns that come from the generations: the finish-reason mix and the mean speed. */
+  summary(runId: number): RunSummary {
+    const mix = this.db
+      .prepare<[number], { finish_reason: FinishReason; n: number }>(
+        'SELECT finish_reason, count(*) AS n FROM generations WHERE run_id = ? GROUP BY finish_reason ORDER BY finish_reason',
+      )
+      .all(runId);
+    const { tps } = this.db
+      .prepare<[number], { tps: number | null }>('SELECT avg(tokens_per_second) AS tps FROM generations WHERE run_id = ?')
+      .get(runId)!;
+    return { finishReasons: Object.fromEntries(mix.map((r) => [r.finish_reason, r.n])), tokensPerSecond: tps };
   }
 
   /** The run's planned item ids, in order. */

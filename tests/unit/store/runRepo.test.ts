@@ -88,3 +88,17 @@ describe('RunRepo.delete', () => {
     expect(() => store!.runs.delete({ runId: 999 })).toThrow(/There is no run 999/);
   });
 });
+
+describe('RunRepo.summary', () => {
+  it('gives the finish-reason mix and the mean speed of a run, and nothing for a run without generations', async () => {
+    store = openStore(':memory:');
+    const [keep] = await seed(store);
+    store.db.prepare("UPDATE generations SET finish_reason = 'stop', tokens_per_second = 4 WHERE run_id = ? AND item_id = '1'").run(keep);
+    expect(store.runs.summary(keep!)).toEqual({ finishReasons: { 'max-tokens': 2, stop: 1 }, tokensPerSecond: 2 });
+    const ds = store.datasets.list()[0]!;
+    const empty = store.runs.insert({
+      name: 'empty', kind: 'imported', modelId: null, datasetId: ds.id, config: null, method: { method: 'zero-shot' }, environment: {}, status: 'pending', itemIds: [],
+    });
+    expect(store.runs.summary(empty.id)).toEqual({ finishReasons: {}, tokensPerSecond: null });
+  });
+});
