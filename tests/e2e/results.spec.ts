@@ -210,6 +210,7 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const first = rows.first();
   const runId = Number(await first.getAttribute('data-run-id'));
 
+  await first.getByTestId('run-expand').click();
   await first.getByTestId('run-repro').locator('summary').click();
   const record = first.getByTestId('run-repro-record');
   await expect(record).toBeVisible();
@@ -237,6 +238,8 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const rerun = rows.first();
   expect(Number(await rerun.getAttribute('data-run-id'))).toBeGreaterThan(runId);
   await expect(rerun).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // The running run was expanded; done, it folds back unless opened.
+  if ((await rerun.getByTestId('run-expand').getAttribute('aria-expanded')) !== 'true') await rerun.getByTestId('run-expand').click();
   await rerun.getByTestId('run-repro').locator('summary').click();
   await expect(rerun.getByTestId('run-repro-sampler')).toHaveText(sampler!);
 });

@@ -67,6 +67,7 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
     const bar = runs.nth(i).getByTestId('run-progress');
     await expect(bar).toHaveAttribute('max', '10');
     await expect(bar).toHaveAttribute('value', '10');
+    await runs.nth(i).getByTestId('run-expand').click();
     await runs.nth(i).getByTestId('run-repro').locator('summary').click();
     await expect(runs.nth(i).getByTestId('run-repro-backend')).toContainText(/contextSize\s*4096/);
     await expect(runs.nth(i).getByTestId('run-repro-sampler')).toContainText(/topP\s*0\.92/);
