@@ -94,7 +94,7 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
   await page.getByTestId('toggle-side-by-side').click();
   const columns = page.getByTestId('sbs-column');
   await expect(columns).toHaveCount(2);
-  expect((await page.getByTestId('sbs-method').allTextContents()).map((t) => t.trim()).sort()).toEqual(['urial', 'zero-shot']);
+  expect((await page.getByTestId('matrix-col-header').allTextContents()).map((t) => t.trim()).sort()).toEqual(['urial', 'zero-shot']);
   await shot(page, '6-side-by-side');
 
   // The view state is in the URL: a reload restores it.
