@@ -55,6 +55,7 @@ function firstRunInfo(workbench: Workbench): FirstRunState {
   return {
     showWelcome: settings.get(WELCOME_DISMISSED) !== true && modelCount === 0,
     modelCount,
+    progress: workbench.store.progress.counts(),
     sampleDatasets: SAMPLE_LANGS.map((lang) => datasets.byName(sampleDatasetName(lang))).filter((d): d is DatasetRecord => d !== undefined),
   };
 }

@@ -17,6 +17,7 @@ import { JudgeRepo } from './JudgeRepo';
 import { JudgeRunRepo } from './JudgeRunRepo';
 import { ModelRepo } from './ModelRepo';
 import { ResultsRepo } from './ResultsRepo';
+import { ProgressRepo } from './ProgressRepo';
 import { RubricRepo } from './RubricRepo';
 import { RunRepo } from './RunRepo';
 import { SettingsRepo } from './SettingsRepo';
@@ -40,6 +41,7 @@ export interface Store {
   readonly results: ResultsRepo;
   readonly downloads: DownloadRepo;
   readonly settings: SettingsRepo;
+  readonly progress: ProgressRepo;
   close(): void;
 }
 
@@ -73,6 +75,7 @@ export function openStore(path: string): Store {
     results: new ResultsRepo(db),
     downloads: new DownloadRepo(db),
     settings: new SettingsRepo(db),
+    progress: new ProgressRepo(db),
     close: () => db.close(),
   };
 }

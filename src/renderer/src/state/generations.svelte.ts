@@ -60,6 +60,9 @@ export class GenerationsState {
   #columnsLoading = $state(false);
   readonly #matrix = $derived(buildMatrix(this.#columns, this.#axis));
 
+  /** A generation was opened during this session (the welcome screen's "read" step). */
+  #openedOne = $state(false);
+
   /** Render outputs as sanitized Markdown instead of plain text (off by default: outputs are untrusted). */
   #markdown = $state(readFlag(MARKDOWN_KEY));
 
@@ -115,6 +118,9 @@ export class GenerationsState {
   }
   get markdown(): boolean {
     return this.#markdown;
+  }
+  get openedOne(): boolean {
+    return this.#openedOne;
   }
   set markdown(on: boolean) {
     this.#markdown = on;
@@ -332,6 +338,7 @@ export class GenerationsState {
     try {
       const detail = await api.call('generations.get', { id });
       if (this.#selectedId === id) this.#detail = detail;
+      this.#openedOne = true;
     } catch (err) {
       if (this.#selectedId === id) {
         this.#detail = null;
