@@ -141,7 +141,7 @@ test('the reader matrix: languages × methods, labelled, with scores and badges;
 });
 
 test('focus never traps: Enter after a nav click, shortcuts on a select, Enter applies the annotator name', async ({ page, seeded }) => {
-  const { served } = seeded;
+  const { served, data } = seeded;
   await page.goto(`${served.url}#/models`);
 
   // Generations: after clicking the nav link, j then Enter opens the first row (not the link again).
@@ -153,8 +153,8 @@ test('focus never traps: Enter after a nav click, shortcuts on a select, Enter a
   await expect(page).toHaveURL(/item=\d+/);
   // A select in the filters: after a change, j still moves the cursor.
   const opened = itemParam(page);
-  const select = page.locator('select').first();
-  await select.focus();
+  // A select with focus keeps the shortcuts (only its arrow keys are its own).
+  await page.locator('select').first().focus();
   await page.keyboard.press('j');
   await expect.poll(() => itemParam(page)).not.toBe(opened);
   await page.keyboard.press('Escape');
@@ -165,11 +165,21 @@ test('focus never traps: Enter after a nav click, shortcuts on a select, Enter a
   const name = page.getByTestId('annotator-name');
   await name.fill('ana');
   await name.press('Enter');
+  await expect(name).not.toBeFocused();
   await expect(page.getByTestId('annotate-item')).toHaveAttribute('data-pos', '1');
-  await page.getByTestId('annotate-order').selectOption('random');
+  await page.getByTestId('annotate-run').focus();
+  await page.getByTestId('annotate-run').selectOption(String(data.runs['en/zero-shot']));
   expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('SELECT');
+  await expect(page.getByTestId('annotate-position')).toContainText('1 / 30');
   await page.keyboard.press('j');
   await expect(page.getByTestId('annotate-item')).toHaveAttribute('data-pos', '2');
+  // A change made with the keyboard keeps focus on the select: its user is still there.
+  const order = page.getByTestId('annotate-order');
+  const before = await order.inputValue();
+  await order.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(order).not.toHaveValue(before);
+  await expect(order).toBeFocused();
 
   // Every other view: after a nav click, Enter neither re-navigates nor breaks the page, and a select gives focus back.
   for (const view of ['models', 'datasets', 'runs', 'judges', 'results'] as const) {
@@ -180,8 +190,11 @@ test('focus never traps: Enter after a nav click, shortcuts on a select, Enter a
     const selects = page.locator('main select:visible');
     if ((await selects.count()) > 0) {
       const first = selects.first();
-      const options = await first.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-      await first.selectOption(options.at(-1)!);
+      await first.focus();
+      const current = await first.inputValue();
+      const other = await first.locator('option:not([disabled])').evaluateAll((os, now) => os.map((o) => (o as HTMLOptionElement).value).find((v) => v !== now), current);
+      if (other === undefined) continue;
+      await first.selectOption(other, { timeout: 5_000 });
       expect(await page.evaluate(() => document.activeElement?.tagName), view).not.toBe('SELECT');
     }
   }

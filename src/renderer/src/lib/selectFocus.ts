@@ -5,13 +5,14 @@
 const KEYBOARD_CHANGE_MS = 500;
 
 export function returnFocusAfterSelectChange(doc: Document): () => void {
-  let lastKeyOnSelect = Number.NEGATIVE_INFINITY;
+  let lastKey: { on: EventTarget | null; at: number } = { on: null, at: Number.NEGATIVE_INFINITY };
   const onKey = (e: KeyboardEvent) => {
-    if ((e.target as HTMLElement | null)?.tagName === 'SELECT') lastKeyOnSelect = e.timeStamp;
+    lastKey = { on: e.target, at: e.timeStamp };
   };
   const onChange = (e: Event) => {
     const el = e.target as HTMLElement | null;
-    if (el?.tagName === 'SELECT' && e.timeStamp - lastKeyOnSelect > KEYBOARD_CHANGE_MS) el.blur();
+    const byKeyboard = lastKey.on === el && e.timeStamp - lastKey.at < KEYBOARD_CHANGE_MS;
+    if (el?.tagName === 'SELECT' && !byKeyboard) el.blur();
   };
   doc.addEventListener('keydown', onKey, true);
   doc.addEventListener('change', onChange, true);
