@@ -55,6 +55,10 @@ async function seed(dataDir: string): Promise<Seeded> {
           promptTokens: 0, evaluatedPromptTokens: 0, outputTokens: 4, wallMs: 0, tokensPerSecond: 0, seed: 0,
         });
     }
+    // The imported runs as one later batch ("Create runs" an hour after the generated ones), whatever the seeding took.
+    store.db
+      .prepare(`UPDATE runs SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+1 hour') WHERE id IN (${Object.values(urialRuns).join(',')})`)
+      .run();
     const cells: Record<string, number> = {};
     for (const lang of SEEDED_LANGS) {
       for (const method of ['zero-shot', 'custom']) cells[`${lang}/${method}`] = store.generations.forRun(seeded.runs[`${lang}/${method}`]!).find((g) => g.itemId === ITEM)!.id;
@@ -82,7 +86,6 @@ const test = base.extend<{ seeded: { served: Served; data: Seeded } }>({
   },
 });
 
-const texts = async (page: Page, testid: string) => (await page.getByTestId(testid).allTextContents()).map((t) => t.trim());
 /** A generation's card in the matrix (the list has a row with the same data-generation-id). */
 const card = (page: Page, id: number | undefined) => page.locator(`[data-testid="sbs-column"][data-generation-id="${id}"]`);
 const itemParam = (page: Page) => Number(new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '').get('item'));
@@ -205,14 +208,27 @@ test('runs: a compact table sorted and filtered in the URL; delete names what go
   await page.goto(`${served.url}#/runs`);
   const rows = page.getByTestId('run-row');
   await expect(rows).toHaveCount(9);
-  // Two batches: the six generated runs were created seconds apart from… each other; the imported ones together.
   await expect(page.getByTestId('run-batch').first()).toBeVisible();
-  await expect(rows.first().getByTestId('run-finish')).toHaveText(/stop|max-tokens|eos/);
 
-  await page.getByTestId('run-sort-method').click();
-  await expect(page).toHaveURL(/sort=method-asc/);
-  const methodsInBatches = await texts(page, 'run-method');
-  expect(methodsInBatches.length).toBe(9);
+  // Within each batch rows follow the sort: the three imported URIAL runs were created together.
+  const datasetsByBatch = () =>
+    page.getByTestId('run-table').evaluate((table) => {
+      const batches: string[][] = [];
+      for (const body of table.querySelectorAll('tbody')) {
+        if (body.classList.contains('batch')) batches.push([]);
+        else batches.at(-1)!.push(body.querySelector('[data-testid="run-dataset"]')!.textContent!.trim());
+      }
+      return batches;
+    });
+  await page.getByTestId('run-sort-dataset').click();
+  await expect(page).toHaveURL(/sort=dataset-asc/);
+  const asc = await datasetsByBatch();
+  expect(asc.flat()).toHaveLength(9);
+  expect(asc).toContainEqual(['sample-en (en)', 'sample-es (es)', 'sample-fr (fr)']);
+  for (const b of asc) expect(b).toEqual([...b].sort());
+  await page.getByTestId('run-sort-dataset').click();
+  await expect(page).toHaveURL(/sort=dataset-desc/);
+  expect(await datasetsByBatch()).toContainEqual(['sample-fr (fr)', 'sample-es (es)', 'sample-en (en)']);
   await page.getByTestId('run-filter').fill('urial fr');
   await expect(rows).toHaveCount(1);
   await expect(page.getByTestId('run-shown')).toHaveText('1 of 9 runs');
@@ -242,6 +258,17 @@ test('runs: a compact table sorted and filtered in the URL; delete names what go
     orphans: (s.db.prepare('SELECT (SELECT count(*) FROM judgements WHERE generation_id NOT IN (SELECT id FROM generations)) + (SELECT count(*) FROM annotations WHERE generation_id NOT IN (SELECT id FROM generations)) + (SELECT count(*) FROM detections WHERE generation_id NOT IN (SELECT id FROM generations)) AS n').get() as { n: number }).n,
   }));
   expect(after).toEqual({ run: undefined, generations: 0, all: before.all.n - before.generations, orphans: 0 });
+});
+
+// Skipped until the lead wires RunRepo.summary into runInfo (src/main/api, not this branch's to edit): RunInfo's
+// finishReasons and tokensPerSecond are not sent yet, so the table shows "–" in those columns.
+test.fixme('runs: the table shows each run\'s finish-reason mix and mean speed', async ({ page, seeded }) => {
+  const { served, data } = seeded;
+  await page.goto(`${served.url}#/runs`);
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${data.urialRuns.en}"]`);
+  await expect(row.getByTestId('run-finish')).toHaveText('stop 11 · max-tokens 1');
+  const generated = page.locator(`[data-testid="run-row"][data-run-id="${data.runs['en/zero-shot']}"]`);
+  await expect(generated.getByTestId('run-tps')).toHaveText(/tok\/s/);
 });
 
 test('without the token, or with a wrong one, one plain page says to open the URL serve printed', async ({ page, seeded }) => {

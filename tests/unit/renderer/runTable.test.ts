@@ -40,16 +40,18 @@ describe('run table', () => {
     expect(filterRuns(runs, ' ').length).toBe(3);
   });
 
-  it('groups runs created less than 5 s apart into one batch, newest batch first', () => {
+  it('groups runs created within 3 s of a batch\'s first run, newest batch first', () => {
     const runs = [
       run(1, { createdAt: '2026-12-05T10:00:00.000Z' }),
-      run(2, { createdAt: '2026-12-05T10:00:00.400Z' }),
-      run(3, { createdAt: '2026-12-05T10:00:04.000Z' }),
-      run(4, { createdAt: '2026-12-05T11:00:00.000Z' }),
+      run(2, { createdAt: '2026-12-05T10:00:01.400Z' }),
+      run(3, { createdAt: '2026-12-05T10:00:02.900Z' }),
+      // Less than 3 s after run 3, but more than 3 s after the batch began: a run queued later, not a chain.
+      run(4, { createdAt: '2026-12-05T10:00:04.000Z' }),
+      run(5, { createdAt: '2026-12-05T11:00:00.000Z' }),
     ];
     const batches = batchRuns(runs, { column: 'created', descending: true });
-    expect(batches.map((b) => b.runs.map((r) => r.id))).toEqual([[4], [3, 2, 1]]);
-    expect(batches[1]!.key).toBe(1);
+    expect(batches.map((b) => b.runs.map((r) => r.id))).toEqual([[5], [4], [3, 2, 1]]);
+    expect(batches[2]!.key).toBe(1);
   });
 
   it('shows the finish-reason mix in protocol order and the live speed while running', () => {

@@ -106,8 +106,8 @@ export function filterRuns(runs: readonly RunInfo[], text: string): RunInfo[] {
   });
 }
 
-/** Runs created within this long of the previous one came from one "Create runs" (one cross product). */
-const BATCH_GAP_MS = 5_000;
+/** Runs created within this long of a batch's first run came from one "Create runs" (one cross product). */
+const BATCH_SPAN_MS = 3_000;
 
 export interface RunBatch {
   /** The first run's id: stable while runs are added to other batches. */
@@ -118,18 +118,16 @@ export interface RunBatch {
 
 /**
  * Groups runs into the batches they were created in, newest batch first, each batch's runs in `sort` order.
- * The store keeps no batch id, so a batch is a chain of runs created less than 5 s apart.
+ * The store keeps no batch id, so a batch is the runs created within 3 s of its first one (one "Create runs"
+ * creates its cross product in one go).
  */
 export function batchRuns(runs: readonly RunInfo[], sort: RunSort): RunBatch[] {
   const byCreation = runs.slice().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
   const batches: RunBatch[] = [];
-  let last = Number.NEGATIVE_INFINITY;
   for (const run of byCreation) {
-    const at = Date.parse(run.createdAt);
     const current = batches.at(-1);
-    if (current && at - last < BATCH_GAP_MS) current.runs.push(run);
+    if (current && Date.parse(run.createdAt) - Date.parse(current.createdAt) < BATCH_SPAN_MS) current.runs.push(run);
     else batches.push({ key: run.id, createdAt: run.createdAt, runs: [run] });
-    last = at;
   }
   return batches.reverse().map((b) => ({ ...b, runs: sortRuns(b.runs, sort) }));
 }
