@@ -308,6 +308,11 @@ test('screenshots of every view in light and dark, and at 1000×700', async ({ p
       if (name === 'runs') await expect(page.getByTestId('run-row')).toHaveCount(9);
       await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
       await page.screenshot({ path: join(SHOTS, `view-${name}-${scheme}-${size.width}x${size.height}.png`), fullPage: size.width > 1000 });
+      if (name === 'results') {
+        // The view scrolls inside its pane: the radars and histograms get pictures of their own.
+        for (const chart of ['chart-radar-0', 'chart-hist-0'])
+          await page.getByTestId(chart).screenshot({ path: join(SHOTS, `results-${chart}-${scheme}-${size.width}x${size.height}.png`) });
+      }
     }
   }
 });
