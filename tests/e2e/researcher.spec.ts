@@ -214,7 +214,7 @@ test('runs: a compact table sorted and filtered in the URL; delete names what go
   const datasetsByBatch = () =>
     page.getByTestId('run-table').evaluate((table) => {
       const batches: string[][] = [];
-      for (const body of table.querySelectorAll('tbody')) {
+      for (const body of Array.from(table.querySelectorAll('tbody'))) {
         if (body.classList.contains('batch')) batches.push([]);
         else batches.at(-1)!.push(body.querySelector('[data-testid="run-dataset"]')!.textContent!.trim());
       }
