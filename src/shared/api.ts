@@ -28,7 +28,7 @@ import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunC
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
-import type { ReproducibilityRecord, RunInfo, RunPlan, RunPlanRequest } from './runs';
+import type { ReproducibilityRecord, RunDeleteRequest, RunDeletion, RunInfo, RunPlan, RunPlanRequest } from './runs';
 
 // The DTOs live in one module per domain; clients import them from here or from their module.
 export * from './app';
@@ -114,6 +114,8 @@ export interface ApiContract {
   'generations.import': [{ path: string; lang: Lang; name?: string }, RunInfo];
   /** A run's generations with how each was made (field names are a contract with outside scripts). */
   'generations.export': [{ runId: number; format: 'jsonl' | 'csv' }, { text: string }];
+  /** Deletes a run with its generations, judgements, annotations and detections (refused while it runs). */
+  'runs.delete': [RunDeleteRequest, RunDeletion];
   'generations.query': [{ filter: GenerationFilter; offset: number; limit: number }, { rows: GenerationRow[]; total: number }];
   'generations.get': [{ id: number }, GenerationDetail];
   /** The same item across runs: of the given runs (or all runs) on this item id in the parallel group. */

@@ -187,6 +187,7 @@ export const apiRequestSchemas = {
   'runs.retry': z.object({ runId: id }).strict(),
   'generations.import': z.object({ path, lang, name: z.string().trim().min(1).max(200).optional() }).strict(),
   'generations.export': z.object({ runId: id, format: exportFormat }).strict(),
+  'runs.delete': z.object({ runId: id, dryRun: z.boolean().optional(), confirm: z.literal('annotations').optional() }).strict(),
   'generations.query': z
     .object({ filter, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(1000) })
     .strict(),

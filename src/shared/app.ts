@@ -24,6 +24,18 @@ export interface FirstRunInfo {
   /** The built-in EN/FR/ES sample, imported once into an empty store. */
   sampleDatasets: DatasetInfo[];
   modelCount: number;
+  /** What is done so far, so each welcome step can tick. */
+  progress: WorkbenchProgress;
+}
+
+/** Counts of what the user has made; finished runs are runs whose status is done. */
+export interface WorkbenchProgress {
+  models: number;
+  datasets: number;
+  finishedRuns: number;
+  /** Current annotations (edits not counted twice). */
+  annotations: number;
+  judgeCalls: number;
 }
 
 export type FileKind = 'model' | 'dataset';

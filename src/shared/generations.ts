@@ -57,8 +57,15 @@ export type GenerationDetail = Omit<Generation, 'createdAt'> & {
   taskTypes: string[] | null;
 };
 
-/** One column of the side-by-side view: the same item id in another run (method, model or language). */
+/** One cell of the side-by-side matrix: the same item id in another run (method, model or language). */
 export type SideBySideColumn = Pick<
   GenerationDetail,
   'id' | 'runId' | 'runName' | 'itemId' | 'lang' | 'method' | 'modelName' | 'instruction' | 'output' | 'finishReason' | 'outputTokens'
->;
+> & {
+  /** Judge score per aspect: the mean over every judge's repeats (N/A left out), in aspect order. */
+  scores: { aspect: Aspect; mean: number; n: number }[];
+  /** Critical-error labels found by the detectors, distinct, sorted. */
+  findings: string[];
+  /** Critical-error labels people gave (current annotations of every annotator), distinct, sorted. */
+  annotated: string[];
+};

@@ -1,5 +1,5 @@
 /** Generation runs: what the composer plans and the queue shows. */
-import type { BackendConfig, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
+import type { BackendConfig, FinishReason, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 export interface RunInfo {
   id: number;
@@ -10,8 +10,6 @@ export interface RunInfo {
   total: number;
   done: number;
   failed: number;
-  /** Stored generations per finish reason (eos, stop, max-tokens, loop, error…). */
-  finishReasons: Record<string, number>;
   modelId: number | null;
   modelName: string | null;
   datasetId: number;
@@ -25,7 +23,14 @@ export interface RunInfo {
   environment: Record<string, string>;
   createdAt: string;
   progress: RunProgress | null;
+  /** Stored generations per finish reason (eos, stop, max-tokens, loop, error…): the run table's mix. */
+  finishReasons: Partial<Record<FinishReason, number>>;
+  /** Mean generation speed over the run's generations; null before the first one. */
+  tokensPerSecond: number | null;
 }
+
+/** What the run table adds to a run: see RunRepo.summary. */
+export type RunSummary = Pick<RunInfo, 'finishReasons' | 'tokensPerSecond'>;
 
 /** Settings that belong to one prompting method; each reaches only the runs of its method. */
 export interface MethodSettings {
@@ -72,3 +77,24 @@ export interface RunPlan {
 
 /** How a run was made, as one exportable JSON object (model sha256 + GGUF metadata, prompt hash, sampler…). */
 export type ReproducibilityRecord = Record<string, unknown>;
+
+/**
+ * `runs.delete`: without `dryRun` the run and everything made from it are removed. A run with annotations is
+ * refused unless `confirm: 'annotations'`, because human work cannot be generated again.
+ */
+export interface RunDeleteRequest {
+  runId: number;
+  dryRun?: boolean;
+  confirm?: 'annotations';
+}
+
+/** What goes (dryRun) or went with a run. */
+export interface RunDeletion {
+  runId: number;
+  runName: string;
+  deleted: boolean;
+  generations: number;
+  judgements: number;
+  annotations: number;
+  detections: number;
+}

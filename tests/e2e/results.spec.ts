@@ -199,7 +199,9 @@ test('Results: filters change the chart data, a bar opens its generations, N/A a
   expect(svg.text).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
   for (const label of [...ASPECTS, ...combos(SEEDED_LANGS, SEEDED_METHODS)]) expect(svg.text).toContain(`>${label}</text>`);
   const radar = await downloaded(page, () => page.getByTestId('chart-radar-0-svg').click());
-  for (const label of [...ASPECTS, ...SEEDED_LANGS]) expect(radar.text).toContain(`>${label}</text>`);
+  for (const label of ASPECTS) expect(radar.text).toContain(`>${label}</text>`);
+  // Legend entries name the language and the radar's method.
+  for (const lang of SEEDED_LANGS) expect(radar.text).toMatch(new RegExp(`>${lang} · [a-z-]+</text>`));
 
   // 6. The run picker: one run's outputs alone (a study leaves stale or test runs out), named in the URL.
   await expect(page.locator('[data-testid^="results-run-"]')).toHaveCount(SEEDED_LANGS.length * SEEDED_METHODS.length);
@@ -217,6 +219,7 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const first = rows.first();
   const runId = Number(await first.getAttribute('data-run-id'));
 
+  await first.getByTestId('run-expand').click();
   await first.getByTestId('run-repro').locator('summary').click();
   const record = first.getByTestId('run-repro-record');
   await expect(record).toBeVisible();
@@ -244,6 +247,8 @@ test('Runs: a run shows its reproducibility record, exports it as JSON, and re-r
   const rerun = rows.first();
   expect(Number(await rerun.getAttribute('data-run-id'))).toBeGreaterThan(runId);
   await expect(rerun).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // The running run was expanded; done, it folds back unless opened.
+  if ((await rerun.getByTestId('run-expand').getAttribute('aria-expanded')) !== 'true') await rerun.getByTestId('run-expand').click();
   await rerun.getByTestId('run-repro').locator('summary').click();
   await expect(rerun.getByTestId('run-repro-sampler')).toHaveText(sampler!);
 });

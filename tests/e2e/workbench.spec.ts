@@ -67,6 +67,7 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
     const bar = runs.nth(i).getByTestId('run-progress');
     await expect(bar).toHaveAttribute('max', '10');
     await expect(bar).toHaveAttribute('value', '10');
+    await runs.nth(i).getByTestId('run-expand').click();
     await runs.nth(i).getByTestId('run-repro').locator('summary').click();
     await expect(runs.nth(i).getByTestId('run-repro-backend')).toContainText(/contextSize\s*4096/);
     await expect(runs.nth(i).getByTestId('run-repro-sampler')).toContainText(/topP\s*0\.92/);
@@ -93,7 +94,7 @@ test('add a model, import a dataset, run two methods, read and compare the outpu
   await page.getByTestId('toggle-side-by-side').click();
   const columns = page.getByTestId('sbs-column');
   await expect(columns).toHaveCount(2);
-  expect((await page.getByTestId('sbs-method').allTextContents()).map((t) => t.trim()).sort()).toEqual(['urial', 'zero-shot']);
+  expect((await page.getByTestId('matrix-col-header').allTextContents()).map((t) => t.trim()).sort()).toEqual(['urial', 'zero-shot']);
   await shot(page, '6-side-by-side');
 
   // The view state is in the URL: a reload restores it.

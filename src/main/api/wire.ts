@@ -27,8 +27,8 @@ export function wireMappers(services: Services) {
   const runInfo = (r: RunRecord): RunInfo => {
     const dataset = store.datasets.get(r.datasetId)!;
     const model = r.modelId != null ? store.models.get(r.modelId) : undefined;
-    const finishReasons = store.generations.countByFinishReason(r.id);
-    const failed = finishReasons.error ?? 0;
+    const summary = store.runs.summary(r.id);
+    const failed = summary.finishReasons.error ?? 0;
     return {
       id: r.id,
       name: r.name,
@@ -38,7 +38,7 @@ export function wireMappers(services: Services) {
       total: r.total,
       done: r.done - failed,
       failed,
-      finishReasons,
+      ...summary,
       modelId: r.modelId,
       modelName: model?.name ?? null,
       datasetId: r.datasetId,

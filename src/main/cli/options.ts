@@ -38,7 +38,7 @@ export function formatParams(n: number | null): string {
   return `${(n / 1e3).toFixed(0)}K params`;
 }
 
-export function formatReasons(reasons: Record<string, number>): string {
+export function formatReasons(reasons: Partial<Record<string, number>>): string {
   const parts = Object.entries(reasons).map(([k, v]) => `${k} ${v}`);
   return parts.length > 0 ? parts.join(', ') : 'no generations';
 }

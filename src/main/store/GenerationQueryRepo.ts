@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { toGeneration, type GenerationRow as GenerationTableRow } from './GenerationRepo';
 import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/generations';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
-import { SCORES } from '../../shared/judging';
+import { ALL_ASPECTS, SCORES } from '../../shared/judging';
 
 /** Characters of `output` in a list row; the detail view has the whole text. */
 export const OUTPUT_PREVIEW_CHARS = 200;
@@ -48,7 +48,7 @@ type DetailRowSql = GenerationTableRow & {
 type ColumnRowSql = Pick<
   DetailRowSql,
   'id' | 'run_id' | 'run_name' | 'item_id' | 'lang' | 'method' | 'model_name' | 'instruction' | 'output' | 'finish_reason' | 'output_tokens'
->;
+> & { scores_json: string; findings_json: string; annotated_json: string };
 
 /** A WHERE clause over `generations g`, with its parameters in order. */
 interface Where {
@@ -126,7 +126,17 @@ export class GenerationQueryRepo {
     return this.db
       .prepare<unknown[], ColumnRowSql>(
         `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
-           coalesce(i.instruction, '') AS instruction, g.output, g.finish_reason, g.output_tokens
+           coalesce(i.instruction, '') AS instruction, g.output, g.finish_reason, g.output_tokens,
+           -- What a matrix cell shows besides the text: a handful of rows per generation, read by generation_id.
+           (SELECT json_group_array(json_object('aspect', aspect, 'mean', mean, 'n', n)) FROM (
+              SELECT j.aspect, avg(j.score) AS mean, count(*) AS n FROM judgements j
+              WHERE j.generation_id = g.id AND j.score IS NOT NULL GROUP BY j.aspect)) AS scores_json,
+           (SELECT json_group_array(label) FROM (
+              SELECT DISTINCT json_extract(f.value, '$.label') AS label FROM detections dt, json_each(dt.findings_json) f
+              WHERE dt.generation_id = g.id ORDER BY label)) AS findings_json,
+           (SELECT json_group_array(label) FROM (
+              SELECT DISTINCT l.value AS label FROM annotations a, json_each(a.labels_json) l
+              WHERE a.generation_id = g.id AND a.superseded_at IS NULL ORDER BY label)) AS annotated_json
          FROM generations g0
          JOIN runs r0 ON r0.id = g0.run_id
          JOIN datasets d0 ON d0.id = r0.dataset_id
@@ -152,6 +162,9 @@ export class GenerationQueryRepo {
         output: r.output,
         finishReason: r.finish_reason,
         outputTokens: r.output_tokens ?? 0,
+        scores: (JSON.parse(r.scores_json) as SideBySideColumn['scores']).sort((a, b) => ALL_ASPECTS.indexOf(a.aspect) - ALL_ASPECTS.indexOf(b.aspect)),
+        findings: JSON.parse(r.findings_json) as string[],
+        annotated: JSON.parse(r.annotated_json) as string[],
       }));
   }
 

@@ -1,5 +1,7 @@
+import { NotFound } from '../../shared/errors';
 import type Database from 'better-sqlite3';
-import type { Run, RunConfig, RunStatus } from '../../shared/domain';
+import type { FinishReason, Run, RunConfig, RunStatus } from '../../shared/domain';
+import type { RunDeleteRequest, RunDeletion, RunSummary } from '../../shared/runs';
 import { nowIso } from './time';
 
 export interface NewRun {
@@ -85,6 +87,53 @@ export class RunRepo {
     this.db
       .prepare('UPDATE runs SET environment_json = ?, updated_at = ? WHERE id = ?')
       .run(JSON.stringify({ ...run.environment, ...extra }), nowIso(), id);
+  }
+
+  /**
+   * Deletes a run and, through the schema's ON DELETE CASCADE, its items, generations, detections, judge calls,
+   * judgements and annotations; with `dryRun` only counts them. Refused while the run is running (its executor
+   * would write into a vanished run) and, without `confirm: 'annotations'`, when people annotated it.
+   */
+  delete({ runId, dryRun, confirm }: RunDeleteRequest): RunDeletion {
+    return this.db.transaction(() => {
+      const run = this.get(runId);
+      if (!run) throw new NotFound(`There is no run ${runId}. List the runs with runs.list.`);
+      const counts = this.db
+        .prepare<[number], Omit<RunDeletion, 'runId' | 'runName' | 'deleted'>>(
+          `SELECT count(*) AS generations,
+             coalesce(sum((SELECT count(*) FROM judgements j WHERE j.generation_id = g.id)), 0) AS judgements,
+             coalesce(sum((SELECT count(*) FROM annotations a WHERE a.generation_id = g.id AND a.superseded_at IS NULL)), 0) AS annotations,
+             coalesce(sum((SELECT count(*) FROM detections d WHERE d.generation_id = g.id)), 0) AS detections
+           FROM generations g WHERE g.run_id = ?`,
+        )
+        .get(runId)!;
+      const result: RunDeletion = { runId, runName: run.name, deleted: false, ...counts };
+      if (dryRun) return result;
+      if (run.status === 'running') {
+        throw new Error(`Run ${runId} "${run.name}" is running: pause or cancel it first, then delete it.`);
+      }
+      if (counts.annotations > 0 && confirm !== 'annotations') {
+        throw new Error(
+          `Run ${runId} "${run.name}" has ${counts.annotations} annotation(s), which cannot be made again: ` +
+            `send confirm: "annotations" to delete them with the run.`,
+        );
+      }
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+      return { ...result, deleted: true };
+    })();
+  }
+
+  /** The run table's columns that come from the generations: the finish-reason mix and the mean speed. */
+  summary(runId: number): RunSummary {
+    const mix = this.db
+      .prepare<[number], { finish_reason: FinishReason; n: number }>(
+        'SELECT finish_reason, count(*) AS n FROM generations WHERE run_id = ? GROUP BY finish_reason ORDER BY finish_reason',
+      )
+      .all(runId);
+    const { tps } = this.db
+      .prepare<[number], { tps: number | null }>('SELECT avg(tokens_per_second) AS tps FROM generations WHERE run_id = ?')
+      .get(runId)!;
+    return { finishReasons: Object.fromEntries(mix.map((r) => [r.finish_reason, r.n])), tokensPerSecond: tps };
   }
 
   /** The run's planned item ids, in order. */

@@ -18,6 +18,7 @@ import { JudgeRepo } from './JudgeRepo';
 import { JudgeRunRepo } from './JudgeRunRepo';
 import { ModelRepo } from './ModelRepo';
 import { ResultsRepo } from './ResultsRepo';
+import { ProgressRepo } from './ProgressRepo';
 import { RubricRepo } from './RubricRepo';
 import { RunRepo } from './RunRepo';
 import { SettingsRepo } from './SettingsRepo';
@@ -44,6 +45,7 @@ export interface Store {
   readonly settings: SettingsRepo;
   /** Runs `work` in one transaction: every write in it lands, or none does. */
   transaction<T>(work: () => T): T;
+  readonly progress: ProgressRepo;
   close(): void;
 }
 
@@ -79,6 +81,7 @@ export function openStore(path: string): Store {
     downloads: new DownloadRepo(db),
     settings: new SettingsRepo(db),
     transaction: (work) => db.transaction(work)(),
+    progress: new ProgressRepo(db),
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/main/services/createServices';
 import { readModelCatalogue } from '../../../src/main/core/models/downloadCatalogue';
 import { RESOURCES_DIR } from '../../../src/main/paths';
+import { insertVerdict } from '../../support/seedResults';
 
 const dirs: string[] = [];
 const open = (dataDir = mkdtempSync(join(tmpdir(), 'align-first-run-'))) => {
@@ -36,6 +37,26 @@ describe('first run', () => {
     await w.firstRun.state();
     expect(w.store.datasets.list()).toHaveLength(3);
     expect(w.firstRun.dismissWelcome().showWelcome).toBe(false);
+    await w.close();
+  });
+
+  it('counts what is done for the welcome ticks: models, datasets, finished runs, annotations, judge calls', async () => {
+    const w = open();
+    expect((await w.firstRun.state()).progress).toEqual({ models: 0, datasets: 3, finishedRuns: 0, annotations: 0, judgeCalls: 0 });
+    // An imported run is finished as soon as it exists; an annotation (edited once) counts once.
+    const ds = w.store.datasets.byName('sample-en')!;
+    const run = w.store.runs.insert({
+      name: 'imported', kind: 'imported', modelId: null, datasetId: ds.id, config: null, method: { method: 'zero-shot' }, environment: {}, status: 'done', itemIds: ['1'],
+    });
+    const itemId = w.store.datasets.items(ds.id)[0]!.id;
+    const g = w.store.generations.insert({
+      runId: run.id, itemId, prompt: 'p', outputRaw: 'o', output: 'o', finishReason: 'stop', error: null,
+      promptTokens: 1, evaluatedPromptTokens: 1, outputTokens: 1, wallMs: 1, tokensPerSecond: 1, seed: 1,
+    });
+    w.store.annotations.save(g, 'ana', { labels: ['empty'] });
+    w.store.annotations.save(g, 'ana', { labels: [] });
+    insertVerdict(w.store, g, { scores: { helpfulness: 3 } });
+    expect((await w.firstRun.state()).progress).toEqual({ models: 0, datasets: 3, finishedRuns: 1, annotations: 1, judgeCalls: 1 });
     await w.close();
   });
 

@@ -31,7 +31,7 @@ describe('evidenceSegments', () => {
 });
 
 describe('annotateAction', () => {
-  const key = (k: string, extra: Partial<{ inField: boolean; ctrlKey: boolean }> = {}) =>
+  const key = (k: string, extra: Partial<{ inField: boolean; ctrlKey: boolean; onSelect: boolean }> = {}) =>
     annotateAction({ key: k, ctrlKey: false, metaKey: false, altKey: false, inField: false, ...extra });
 
   it('maps one key per action', () => {
@@ -45,6 +45,10 @@ describe('annotateAction', () => {
   it('leaves typing alone in fields, except Escape, and ignores modified keys', () => {
     expect(key('j', { inField: true })).toBeNull();
     expect(key('Escape', { inField: true })).toEqual({ kind: 'escape' });
+    // A select keeps its arrow keys; the label and navigation keys stay shortcuts on it.
+    expect(key('ArrowDown', { onSelect: true })).toBeNull();
+    expect(key('j', { onSelect: true })).toEqual({ kind: 'next' });
+    expect(key('2', { onSelect: true })).toEqual({ kind: 'label', index: 1 });
     expect(key('u', { ctrlKey: true })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capHalfWidth, whiskerSegments } from '../../../src/renderer/src/lib/charts/errorBars';
 import { chartSlug, type BarChartModel, type RadarChartModel } from '../../../src/renderer/src/lib/charts/model';
-import { chartTheme, OKABE_ITO, seriesColor, withAlpha } from '../../../src/renderer/src/lib/charts/palette';
+import { chartTheme, OKABE_ITO, seriesColor, seriesLook, withAlpha } from '../../../src/renderer/src/lib/charts/palette';
 import { barChartSvg, escapeXml, niceTicks, radarChartSvg, radarPoint } from '../../../src/renderer/src/lib/charts/svg';
 
 const THEME = { text: '#111111', muted: '#555555', grid: '#dddddd', background: '#ffffff' };
@@ -13,6 +13,27 @@ describe('palette', () => {
     expect(seriesColor(7)).toBe('#0072b2');
     expect(seriesColor(9)).toBe('#009e73');
     expect(new Set(Array.from({ length: 7 }, (_, i) => seriesColor(i))).size).toBe(7);
+  });
+
+  it('keeps twelve series apart: seven solid colours, then the same colours outlined', () => {
+    const looks = Array.from({ length: 12 }, (_, i) => seriesLook(i));
+    expect(new Set(looks.map((l) => `${l.color}/${l.outlined}`)).size).toBe(12);
+    expect(looks.slice(0, 7).every((l) => !l.outlined)).toBe(true);
+    expect(looks[7]).toEqual({ color: '#0072b2', outlined: true });
+    expect(seriesLook(14)).toEqual(seriesLook(0));
+  });
+
+  it('draws outlined series hollow in SVG: light fill and border on bars, dashes on radars', () => {
+    const bar: BarChartModel = {
+      kind: 'bar', title: 't', subtitle: '', categories: ['a'], stacked: false, yLabel: 'y', yMin: 0, yMax: 1,
+      series: [{ label: 's8', color: '#0072b2', outlined: true, values: [0.5], low: [null], high: [null] }],
+    };
+    expect(barChartSvg(bar, THEME)).toContain('fill="rgba(0, 114, 178, 0.2)" stroke="#0072b2" stroke-width="2"');
+    const radar: RadarChartModel = {
+      kind: 'radar', title: 't', subtitle: '', axes: ['a', 'b', 'c'], rMin: 1, rMax: 5,
+      series: [{ label: 's8', color: '#0072b2', outlined: true, values: [1, 2, 3] }],
+    };
+    expect(radarChartSvg(radar, THEME)).toContain('stroke-dasharray="6 4"');
   });
 
   it('adds alpha to a hex colour and refuses anything else', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AspectCell, CriticalErrorRate } from '../../../src/shared/api';
 import { ANY_CRITICAL_ERROR } from '../../../src/shared/detection';
-import { aspectBarChart, aspectRadars, criticalErrorChart, groupLabel, naNote, scoreHistograms } from '../../../src/renderer/src/lib/charts/resultsCharts';
+import { aspectBarChart, aspectRadars, criticalErrorChart, groupLabel, legendLabel, naNote, scoreHistograms } from '../../../src/renderer/src/lib/charts/resultsCharts';
 import { paramsToResultsQuery, readerFilterFor, resultsQueryToParams } from '../../../src/renderer/src/lib/resultsParams';
 import { patchParams } from '../../../src/renderer/src/lib/hashRoute';
 
@@ -39,10 +39,10 @@ describe('aspect charts', () => {
     expect(radars.map((r) => r.title)).toEqual(['urial', 'zero-shot']);
     expect(radars[0]!.axes).toEqual(['helpfulness', 'clarity', 'factuality', 'depth', 'engagement']);
     expect(radars[0]!.series.map((s) => [s.label, s.values])).toEqual([
-      ['en', [3, 3.5, null, null, null]],
-      ['fr', [2, null, null, null, null]],
+      ['en · urial', [3, 3.5, null, null, null]],
+      ['fr · urial', [2, null, null, null, null]],
     ]);
-    expect(radars[1]!.series.map((s) => s.label)).toEqual(['en']);
+    expect(radars[1]!.series.map((s) => s.label)).toEqual(['en · zero-shot']);
     expect(radars[1]!.series[0]!.color).toBe(radars[0]!.series[0]!.color);
   });
 
@@ -53,6 +53,24 @@ describe('aspect charts', () => {
     expect(helpfulness!.model.series[0]!.values).toEqual([25, 0, 25, 25, 25]);
     expect(helpfulness!.model.series[2]!.values).toEqual([50, 50, 0, 0, 0]);
     expect(helpfulness!.targets[1]![3]).toEqual({ group: { language: 'fr', method: 'urial' }, aspect: 'helpfulness', score: 4 });
+  });
+
+  it('names language and method in every legend, saying when a grouping pools them', () => {
+    const byMethod = [cell({ method: 'urial' }, 'helpfulness', 3, [1, 0, 1, 1, 1])];
+    expect(aspectRadars(byMethod, ['method'], 'exclude')[0]!.series.map((s) => s.label)).toEqual(['urial · all languages']);
+    const byLang = [cell({ language: 'en' }, 'helpfulness', 3, [1, 0, 1, 1, 1]), cell({ language: 'fr' }, 'helpfulness', 2, [2, 1, 0, 1, 0])];
+    expect(aspectRadars(byLang, ['language'], 'exclude')[0]!.series.map((s) => s.label)).toEqual(['en · all methods', 'fr · all methods']);
+    expect(scoreHistograms([cell({}, 'depth', 2, [0, 1, 0, 0, 0])], [], 'exclude')[0]!.model.series.map((s) => s.label)).toEqual(['all languages · all methods']);
+    expect(legendLabel({ language: 'es', model: 'm' }, ['model', 'language'])).toBe('m · es · all methods');
+  });
+
+  it('gives a group the same look in every histogram, even where it has no score for an aspect', () => {
+    const cells = [...CELLS, cell({ language: 'en', method: 'zero-shot' }, 'clarity', 2, [0, 1, 0, 0, 0])];
+    const [helpfulness, clarity] = scoreHistograms(cells, ['language', 'method'], 'exclude');
+    const look = (m: typeof helpfulness, label: string) => m!.model.series.filter((s) => s.label === label).map((s) => [s.color, s.outlined]);
+    // clarity has no fr · urial score, so index-based colours would shift en · zero-shot by one.
+    expect(clarity!.model.series.map((s) => s.label)).not.toContain('fr · urial');
+    expect(look(clarity, 'en · zero-shot')).toEqual(look(helpfulness, 'en · zero-shot'));
   });
 
   it('labels groups in the order of the grouping keys', () => {

@@ -20,6 +20,23 @@ describe('readerAction', () => {
     expect(readerAction(key('Escape', { inField: true }))).toBe('close');
   });
 
+  it('moves between matrix cells with the arrows when the matrix is shown; j/k still walk the list', () => {
+    expect(readerAction(key('ArrowLeft', { inMatrix: true }))).toBe('cellLeft');
+    expect(readerAction(key('ArrowRight', { inMatrix: true }))).toBe('cellRight');
+    expect(readerAction(key('ArrowUp', { inMatrix: true }))).toBe('cellUp');
+    expect(readerAction(key('ArrowDown', { inMatrix: true }))).toBe('cellDown');
+    expect(readerAction(key('j', { inMatrix: true }))).toBe('next');
+    expect(readerAction(key('ArrowDown'))).toBe('next');
+    expect(readerAction(key('ArrowLeft'))).toBeNull();
+  });
+
+  it('keeps the shortcuts on a select, but leaves it its arrow keys', () => {
+    expect(readerAction(key('j', { onSelect: true }))).toBe('next');
+    expect(readerAction(key('s', { onSelect: true }))).toBe('sideBySide');
+    expect(readerAction(key('Escape', { onSelect: true }))).toBe('close');
+    expect(readerAction(key('ArrowDown', { onSelect: true, inMatrix: true }))).toBeNull();
+  });
+
   it('leaves browser and button keys alone', () => {
     expect(readerAction(key('s', { ctrlKey: true }))).toBeNull();
     expect(readerAction(key('k', { metaKey: true }))).toBeNull();

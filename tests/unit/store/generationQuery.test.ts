@@ -12,6 +12,7 @@ import { migrate } from '../../../src/main/store/migrate';
 import { MIGRATIONS } from '../../../src/main/store/migrations';
 import { RunRepo } from '../../../src/main/store/RunRepo';
 import { openStore, type Store } from '../../../src/main/store/openStore';
+import { insertVerdict } from '../../support/seedResults';
 
 // ─── Fixture ───────────────────────────────────────────────────────────────
 
@@ -455,9 +456,39 @@ describe('GenerationQueryRepo.sideBySide', () => {
       output: "L'énergie renouvelable vient du soleil.",
       finishReason: 'stop',
       outputTokens: "L'énergie renouvelable vient du soleil.".length,
+      scores: [],
+      findings: [],
+      annotated: [],
     });
     // Same answer from the French side.
     expect(columns(idOf(fx.runs.frZero, '1'))).toEqual(cols.map((c) => [c.lang, c.method, c.modelName, c.runId]));
+  });
+
+  it("gives each cell its judge means per aspect, the detectors' labels and the annotators' current labels", () => {
+    const id = idOf(fx.runs.frZero, '1');
+    insertVerdict(store, id, { repeat: 0, scores: { clarity: 4, helpfulness: 2 } });
+    insertVerdict(store, id, { repeat: 1, scores: { clarity: 5, helpfulness: null } });
+    insertVerdict(store, id, { judge: 'other-judge', scores: { helpfulness: 3 } });
+    const finding = (label: string) => ({ label, detector: 'd', version: '1', score: 1, evidence: { spans: [] } });
+    store.detections.save(id, [
+      { result: { detector: 'loop', version: '1', signals: {}, findings: [finding('truncated'), finding('infinite-loop')] as never }, settings: {} },
+      { result: { detector: 'lang', version: '1', signals: {}, findings: [finding('infinite-loop')] as never }, settings: {} },
+    ]);
+    store.annotations.save(id, 'ana', { labels: ['code-leak'] });
+    store.annotations.save(id, 'ana', { labels: ['empty'] });
+    store.annotations.save(id, 'ben', { labels: ['empty', 'other'] });
+
+    const cell = store.reader.sideBySide(id).find((c) => c.id === id)!;
+    // Aspect order, not alphabetical; N/A left out of the mean; every judge counted.
+    expect(cell.scores).toEqual([
+      { aspect: 'helpfulness', mean: 2.5, n: 2 },
+      { aspect: 'clarity', mean: 4.5, n: 2 },
+    ]);
+    expect(cell.findings).toEqual(['infinite-loop', 'truncated']);
+    // ana's first annotation was superseded.
+    expect(cell.annotated).toEqual(['empty', 'other']);
+    const other = store.reader.sideBySide(id).find((c) => c.id !== id)!;
+    expect([other.scores, other.findings, other.annotated]).toEqual([[], [], []]);
   });
 
   it('has one column per run that has the item (failed ones included)', () => {

@@ -38,6 +38,14 @@ export function runsHandlers(ctx: HandlerContext): HandlersFor<'runs'> {
     'runs.retry': ({ runId }) => (queue.enqueue(runs.generating(runId, 'retry').id), runInfo(runs.get(runId))),
     'runs.pause': ({ runId }) => (queue.stop(runs.get(runId).id, 'pause'), runInfo(runs.get(runId))),
     'runs.cancel': ({ runId }) => (queue.stop(runs.get(runId).id, 'cancel'), runInfo(runs.get(runId))),
+    'runs.delete': (req) => {
+      const before = runs.get(req.runId).status;
+      // A run waiting in the queue leaves it first, so the queue never starts a run that is gone (a running one is refused).
+      if (!req.dryRun && before === 'pending' && queue.isQueued(req.runId)) queue.stop(req.runId, 'cancel');
+      const deleted = runs.remove(req);
+      if (deleted.deleted) services.events.emit('runs.changed', { runId: req.runId, status: before });
+      return deleted;
+    },
     'runs.reproducibility': ({ runId }) => reproducibilityRecord(services.store, runs, runId),
     'runs.rerun': async ({ runId, start }) => {
       const run = await rerun(services.store, runs, runId);

@@ -20,7 +20,7 @@ const WELCOME_DISMISSED = 'firstRun.welcomeDismissed';
  */
 export class FirstRunService {
   constructor(
-    private readonly store: Pick<Store, 'settings' | 'datasets' | 'models'>,
+    private readonly store: Pick<Store, 'settings' | 'datasets' | 'models' | 'progress'>,
     private readonly datasets: DatasetsService,
     private readonly resourcesDir: string,
   ) {}
@@ -63,6 +63,7 @@ export class FirstRunService {
     return {
       showWelcome: settings.get(WELCOME_DISMISSED) !== true && modelCount === 0,
       modelCount,
+      progress: this.store.progress.counts(),
       sampleDatasets: SAMPLE_LANGS.map((lang) => datasets.byName(sampleDatasetName(lang))).filter((d): d is DatasetRecord => d !== undefined),
     };
   }

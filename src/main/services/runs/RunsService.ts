@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../../shared/defaults';
 import type { BackendConfig, MethodConfig, RunProgress, RunStatus, SamplerConfig } from '../../../shared/domain';
-import type { RunPlanRequest } from '../../../shared/runs';
+import type { RunDeleteRequest, RunDeletion, RunPlanRequest } from '../../../shared/runs';
 import { selectSubset } from '../../core/datasets';
 import { identifyLanguage } from '../../core/detectors';
 import { decideUrialPromptLanguage, getPromptMethod, resolveUrialPromptFile, type PromptMethodOptions } from '../../core/prompting';
@@ -114,6 +114,11 @@ export class RunsService {
     const run = this.deps.store.runs.get(runId);
     if (!run) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
     return run;
+  }
+
+  /** Deletes a run with everything made from it (or, with `dryRun`, counts it): see RunRepo.delete. */
+  remove(request: RunDeleteRequest): RunDeletion {
+    return this.deps.store.runs.delete(request);
   }
 
   /** A run that generates (not one of imported outputs), for starting or retrying. */

@@ -22,13 +22,16 @@ export interface AnnotateKey {
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
-  /** Focus is in a text field or select: only Escape is ours there. */
+  /** Focus is in a text field: only Escape is ours there. */
   inField: boolean;
+  /** Focus is on a select: its arrow keys change its value; the other shortcuts stay ours. */
+  onSelect?: boolean;
 }
 
 export function annotateAction(e: AnnotateKey): AnnotateAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   if (e.inField) return e.key === 'Escape' ? { kind: 'escape' } : null;
+  if (e.onSelect && e.key.startsWith('Arrow')) return null;
   if (/^[1-9]$/.test(e.key)) return { kind: 'label', index: Number(e.key) - 1 };
   switch (e.key) {
     case '0':

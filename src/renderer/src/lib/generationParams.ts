@@ -72,3 +72,23 @@ export function selectedIdOf(params: RouteParams): number | null {
   const value = params.item;
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }
+
+/**
+ * Whether `filter` rules out a generation by what the reader knows of it (run, method, language, finish reason,
+ * category, task type). Model, difficulty, score and search need the backend: the caller checks those against
+ * the filtered list.
+ */
+export function excludedByFilter(
+  filter: GenerationFilter,
+  g: { runId: number; method: string; lang: string; finishReason: FinishReason; category: string | null; taskTypes: string[] | null },
+): boolean {
+  const outside = <T>(allowed: readonly T[] | undefined, value: T) => allowed !== undefined && !allowed.includes(value);
+  return (
+    outside(filter.runIds, g.runId) ||
+    outside(filter.methods, g.method) ||
+    outside(filter.langs, g.lang) ||
+    outside(filter.finishReasons, g.finishReason) ||
+    (filter.category !== undefined && filter.category !== g.category) ||
+    (filter.taskType !== undefined && !(g.taskTypes ?? []).includes(filter.taskType))
+  );
+}

@@ -3,7 +3,8 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from '../../../shared/api';
 import { api } from '../lib/api';
 import { errorText } from '../lib/errorText';
-import { filterToParams, paramsToFilter, selectedIdOf } from '../lib/generationParams';
+import { excludedByFilter, filterToParams, paramsToFilter, selectedIdOf } from '../lib/generationParams';
+import { buildMatrix, moveInMatrix, parseAxis, type Matrix, type MatrixAxis, type MatrixMove } from '../lib/matrix';
 import { router } from '../lib/router.svelte';
 
 /** Rows per `generations.query` call. */
@@ -29,6 +30,7 @@ export class GenerationsState {
   readonly #filter: GenerationFilter = $derived(JSON.parse(this.#filterKey));
   readonly #selectedId = $derived(selectedIdOf(this.#params));
   readonly #sideBySideOn = $derived(this.#params.sbs === '1');
+  readonly #axis = $derived(parseAxis(this.#params.mx));
 
   // LIST
   /** Page number → rows. Reactive per key; the row arrays themselves are plain. */
@@ -56,6 +58,10 @@ export class GenerationsState {
   #columnsFor: number | null = null;
   #columnsError = $state<string | null>(null);
   #columnsLoading = $state(false);
+  readonly #matrix = $derived(buildMatrix(this.#columns, this.#axis));
+
+  /** A generation was opened during this session (the welcome screen's "read" step). */
+  #openedOne = $state(false);
 
   /** Render outputs as sanitized Markdown instead of plain text (off by default: outputs are untrusted). */
   #markdown = $state(readFlag(MARKDOWN_KEY));
@@ -94,6 +100,16 @@ export class GenerationsState {
   get columns(): SideBySideColumn[] {
     return this.#columns;
   }
+  /** The side-by-side matrix: languages × methods (or models, `mx=model` in the URL). */
+  get matrix(): Matrix {
+    return this.#matrix;
+  }
+  get axis(): MatrixAxis {
+    return this.#axis;
+  }
+  setAxis(axis: MatrixAxis): void {
+    router.update('generations', { mx: axis === 'method' ? undefined : axis });
+  }
   get columnsError(): string | null {
     return this.#columnsError;
   }
@@ -102,6 +118,9 @@ export class GenerationsState {
   }
   get markdown(): boolean {
     return this.#markdown;
+  }
+  get openedOne(): boolean {
+    return this.#openedOne;
   }
   set markdown(on: boolean) {
     this.#markdown = on;
@@ -163,8 +182,21 @@ export class GenerationsState {
         this.#searchDraft = search;
       }
       this.#reset();
-      void this.#fetchPage(0);
+      void this.#fetchPage(0).then(() => this.#closeIfExcluded());
     });
+  }
+
+  /**
+   * After a filter change, closes the detail (and side by side) of a generation the filter now excludes: exactly
+   * when the whole filtered list fits in the first page, else by the fields the reader knows of it.
+   */
+  #closeIfExcluded(): void {
+    const id = this.#selectedId;
+    const rows = this.#pages.get(0);
+    if (id === null || !rows || this.#total === null) return;
+    const known = this.#detail?.id === id ? this.#detail : null;
+    const excluded = this.#total <= rows.length ? !rows.some((r) => r.id === id) : known !== null && excludedByFilter(this.#filter, known);
+    if (excluded) router.update('generations', { item: undefined, sbs: undefined });
   }
 
   /** Refetches the total and the visible pages (new generations arrive while runs go on). */
@@ -222,13 +254,7 @@ export class GenerationsState {
   /** After a reload with `item=<id>` the cursor starts on that row once its page is in. */
   #placeCursor(): void {
     if (this.#cursor !== null || this.#selectedId === null) return;
-    for (const [page, rows] of this.#pages) {
-      const i = rows.findIndex((r) => r.id === this.#selectedId);
-      if (i !== -1) {
-        this.#cursor = page * PAGE_SIZE + i;
-        return;
-      }
-    }
+    this.#cursor = this.#indexOf(this.#selectedId);
   }
 
   // CURSOR AND SELECTION
@@ -252,8 +278,26 @@ export class GenerationsState {
     if (row) this.open(row.id);
   }
 
+  /** Opens a generation; the list cursor moves to its row, or off the list when it is not there (one highlight only). */
   open(id: number): void {
+    const at = this.#indexOf(id);
+    this.#cursor = at;
     router.update('generations', { item: id }, { push: this.#selectedId === null });
+  }
+
+  #indexOf(id: number): number | null {
+    for (const [page, rows] of this.#pages) {
+      const i = rows.findIndex((r) => r.id === id);
+      if (i !== -1) return page * PAGE_SIZE + i;
+    }
+    return null;
+  }
+
+  /** Arrow keys in the matrix: the detail follows the selected cell. */
+  moveCell(move: MatrixMove): void {
+    const id = this.#selectedId;
+    const next = id === null ? null : moveInMatrix(this.#matrix, id, move);
+    if (next !== null) this.open(next);
   }
 
   /** Escape: leaves side by side first, then the detail. */
@@ -294,6 +338,7 @@ export class GenerationsState {
     try {
       const detail = await api.call('generations.get', { id });
       if (this.#selectedId === id) this.#detail = detail;
+      this.#openedOne = true;
     } catch (err) {
       if (this.#selectedId === id) {
         this.#detail = null;
@@ -309,6 +354,11 @@ export class GenerationsState {
     const id = this.#sideBySideOn ? this.#selectedId : null;
     untrack(() => {
       if (id === null || id === this.#columnsFor) return;
+      // A move inside the matrix stays on the same item: its cells are already here.
+      if (this.#columns.some((c) => c.id === id)) {
+        this.#columnsFor = id;
+        return;
+      }
       void this.#loadColumns(id);
     });
   }

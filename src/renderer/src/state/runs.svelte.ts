@@ -1,5 +1,5 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { RunInfo } from '../../../shared/api';
+import type { RunDeletion, RunInfo } from '../../../shared/api';
 import type { RunProgress } from '../../../shared/domain';
 import { api } from '../lib/api';
 import { errorText } from '../lib/errorText';
@@ -91,6 +91,33 @@ export class RunsState {
   /** Creates and queues a new run with exactly the settings of `runId` (`runs.rerun`); returns it. */
   rerun(runId: number): Promise<RunInfo | null> {
     return this.#onRun(runId, () => api.call('runs.rerun', { runId, start: true }));
+  }
+
+  /** What deleting `runId` would take with it (`runs.delete` dry run), or null when that failed (error on the row). */
+  async deletion(runId: number): Promise<RunDeletion | null> {
+    this.actionErrors.delete(runId);
+    try {
+      return await api.call('runs.delete', { runId, dryRun: true });
+    } catch (err) {
+      this.actionErrors.set(runId, errorText(err));
+      return null;
+    }
+  }
+
+  /** Deletes a run (with `confirmAnnotations` when people annotated it) and drops it from the list. */
+  async remove(runId: number, confirmAnnotations: boolean): Promise<RunDeletion | null> {
+    this.busy.add(runId);
+    this.actionErrors.delete(runId);
+    try {
+      const deleted = await api.call('runs.delete', { runId, ...(confirmAnnotations ? { confirm: 'annotations' as const } : {}) });
+      this.#runs = this.#runs.filter((r) => r.id !== runId);
+      return deleted;
+    } catch (err) {
+      this.actionErrors.set(runId, errorText(err));
+      return null;
+    } finally {
+      this.busy.delete(runId);
+    }
   }
 
   /** Runs an action of a run's row: its buttons are disabled meanwhile, a failure is shown on the row. */

@@ -6,6 +6,8 @@
 export interface BarSeries {
   label: string;
   color: string;
+  /** Drawn hollow (past the seventh colour): see palette.ts `seriesLook`. */
+  outlined?: boolean;
   /** One value per category; null = no data in that cell (no bar). */
   values: (number | null)[];
   /** 95% CI bounds per category in axis units — absolute, i.e. already offset by the stack below for stacked bars. */
@@ -30,6 +32,8 @@ export interface BarChartModel {
 export interface RadarSeries {
   label: string;
   color: string;
+  /** Dashed, with diamond markers (past the seventh colour). */
+  outlined?: boolean;
   values: (number | null)[];
 }
 

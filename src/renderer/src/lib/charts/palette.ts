@@ -7,10 +7,19 @@
 /** Okabe & Ito (2008) without black (invisible on the dark theme): blue, orange, green, purple, sky, vermillion, yellow. */
 export const OKABE_ITO = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442'] as const;
 
-/** The colour of series `index`; past seven series the palette repeats. */
+/** The colour of series `index`; past seven series the palette repeats (see `seriesLook` for telling them apart). */
 export function seriesColor(index: number): string {
   const n = OKABE_ITO.length;
   return OKABE_ITO[((index % n) + n) % n]!;
+}
+
+/**
+ * How series `index` is drawn: its colour, and for series 8–14 the same colours outlined (light fill, solid
+ * border on bars; dashed lines and diamond markers on radars), so up to 14 series never look alike.
+ */
+export function seriesLook(index: number): { color: string; outlined: boolean } {
+  const round = Math.floor(Math.max(0, index) / OKABE_ITO.length);
+  return { color: seriesColor(index), outlined: round % 2 === 1 };
 }
 
 /** `#rrggbb` with an alpha channel as `rgba(...)` (radar fills, hover). */

@@ -62,6 +62,9 @@ export function chartConfig(model: ChartModel, theme: ChartTheme): ChartConfigur
           borderColor: s.color,
           backgroundColor: withAlpha(s.color, 0.12),
           pointBackgroundColor: s.color,
+          borderDash: s.outlined ? [6, 4] : [],
+          pointStyle: s.outlined ? 'rectRot' : 'circle',
+          pointRadius: 4,
           spanGaps: true,
         })),
       },
@@ -76,7 +79,8 @@ export function chartConfig(model: ChartModel, theme: ChartTheme): ChartConfigur
             ticks: { stepSize: 1, color: theme.muted, backdropColor: 'transparent' },
             grid: { color: theme.grid },
             angleLines: { color: theme.grid },
-            pointLabels: font,
+            // Room between the web and the aspect names, so labels never sit on the polygon or each other.
+            pointLabels: { ...font, padding: 10, font: { size: 13 } },
           },
         },
         plugins: titles,
@@ -88,7 +92,13 @@ export function chartConfig(model: ChartModel, theme: ChartTheme): ChartConfigur
     type: 'bar',
     data: {
       labels: model.categories,
-      datasets: model.series.map((s) => ({ label: s.label, data: s.values, backgroundColor: s.color, borderColor: s.color })),
+      datasets: model.series.map((s) => ({
+        label: s.label,
+        data: s.values,
+        backgroundColor: s.outlined ? withAlpha(s.color, 0.2) : s.color,
+        borderColor: s.color,
+        borderWidth: s.outlined ? 2 : 0,
+      })),
     },
     options: {
       responsive: true,

@@ -2,7 +2,7 @@ import type { AspectCell, CriticalErrorRate, ResultsGroupKey } from '../../../..
 import { ANY_CRITICAL_ERROR, CRITICAL_LABELS } from '../../../../shared/detection';
 import { ALL_ASPECTS, ASPECTS, type Aspect, type NaPolicy } from '../../../../shared/judging';
 import type { BarChartModel, RadarChartModel } from './model';
-import { seriesColor } from './palette';
+import { seriesLook } from './palette';
 
 /**
  * The Results charts as chart models, from what `results.aspects` / `results.criticalErrors` return. Pure:
@@ -33,6 +33,15 @@ export function groupLabel(group: Group, keys: readonly ResultsGroupKey[]): stri
   return keys.length ? keys.map((k) => group[k] ?? '–').join(' · ') : 'all';
 }
 
+/**
+ * A legend entry: the group's values, plus "all languages" / "all methods" when the grouping pools them, so a
+ * legend always says which language and method a series is.
+ */
+export function legendLabel(group: Group, keys: readonly ResultsGroupKey[]): string {
+  const pooled = [keys.includes('language') ? null : 'all languages', keys.includes('method') ? null : 'all methods'];
+  return [...(keys.length ? [groupLabel(group, keys)] : []), ...pooled.filter((p) => p !== null)].join(' · ');
+}
+
 /** How N/A judgements entered the numbers: charts and tables always say it. */
 export function naNote(policy: NaPolicy, substituted: number): string {
   return policy === 'as-5' ? `N/A counted as 5 (${substituted} substituted)` : 'N/A excluded';
@@ -56,11 +65,11 @@ export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly R
   const groups = distinct(cells.map((c) => c.group), (g) => groupLabel(g, groupBy));
   const categories = groups.map((g) => groupLabel(g, groupBy));
   const byKey = new Map(cells.map((c) => [`${groupLabel(c.group, groupBy)}\u0000${c.aspect}`, c]));
-  const series = aspectsOf(cells).map((aspect, i) => {
+  const series = aspectsOf(cells).map((aspect) => {
     const column = categories.map((label) => byKey.get(`${label}\u0000${aspect}`));
     return {
       label: aspect,
-      color: seriesColor(i),
+      ...seriesLook(ORDER.indexOf(aspect)),
       values: column.map((c) => c?.mean ?? null),
       low: column.map((c) => c?.low ?? null),
       high: column.map((c) => c?.high ?? null),
@@ -84,14 +93,15 @@ export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly R
 
 /**
  * One radar per group without its language (e.g. per model × method) over the five aspects, the languages
- * overlaid. A language keeps its colour across radars.
+ * overlaid. A language keeps its colour across radars; its legend entry names the radar's method too.
  */
 export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): RadarChartModel[] {
   const rest = groupBy.filter((k) => k !== 'language');
   const fiveAspects = cells.filter((c) => (ASPECTS as readonly string[]).includes(c.aspect));
   const langs = [...new Set(fiveAspects.map((c) => c.group.language ?? 'all'))];
-  const radars = distinct(fiveAspects, (c) => groupLabel(c.group, rest)).map((c) => groupLabel(c.group, rest));
-  return radars.map((radar) => {
+  const radars = distinct(fiveAspects, (c) => groupLabel(c.group, rest)).map((c) => c.group);
+  return radars.map((group) => {
+    const radar = groupLabel(group, rest);
     const mine = fiveAspects.filter((c) => groupLabel(c.group, rest) === radar);
     return {
       kind: 'radar',
@@ -100,8 +110,8 @@ export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly Res
       axes: [...ASPECTS],
       series: langs
         .map((lang) => ({
-          label: lang,
-          color: seriesColor(langs.indexOf(lang)),
+          label: lang === 'all' ? legendLabel(group, rest) : legendLabel({ ...group, language: lang }, ['language', ...rest]),
+          ...seriesLook(langs.indexOf(lang)),
           values: ASPECTS.map((a) => mine.find((c) => c.aspect === a && (c.group.language ?? 'all') === lang)?.mean ?? null),
         }))
         .filter((s) => s.values.some((v) => v !== null)),
@@ -111,15 +121,19 @@ export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly Res
   });
 }
 
-/** Per aspect, the distribution of per-generation scores 1–5 as shares of each group's scored generations. */
+/**
+ * Per aspect, the distribution of per-generation scores 1–5 as shares of each group's scored generations. A group
+ * keeps its look in every histogram, even where it has no score for an aspect.
+ */
 export function scoreHistograms(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars[] {
+  const groups = distinct(cells.map((c) => groupLabel(c.group, groupBy)), (g) => g);
   return aspectsOf(cells).map((aspect) => {
     const mine = cells.filter((c) => c.aspect === aspect);
-    const series = mine.map((c, i) => {
+    const series = mine.map((c) => {
       const total = c.counts.reduce((s, n) => s + n, 0);
       return {
-        label: groupLabel(c.group, groupBy),
-        color: seriesColor(i),
+        label: legendLabel(c.group, groupBy),
+        ...seriesLook(groups.indexOf(groupLabel(c.group, groupBy))),
         values: c.counts.map((n) => (total ? (100 * n) / total : null)),
         low: c.counts.map(() => null),
         high: c.counts.map(() => null),
@@ -155,11 +169,13 @@ export function criticalErrorChart(rates: readonly CriticalErrorRate[], source: 
   const rank = (l: string) => (known.includes(l) ? known.indexOf(l) : CRITICAL_LABELS.length);
   const labels = [...new Set(rates.map((r) => r.label))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const byKey = new Map(rates.map((r) => [`${cellKey(r)}\u0000${r.label}`, r]));
-  const series = labels.map((label, i) => {
+  // A built-in label keeps its look whichever labels occur; project labels follow them.
+  const lookIndex = (label: string) => (known.includes(label) ? known.indexOf(label) : known.length + labels.filter((l) => !known.includes(l)).indexOf(label));
+  const series = labels.map((label) => {
     const column = cells.map((c) => byKey.get(`${cellKey(c)}\u0000${label}`));
     return {
       label,
-      color: seriesColor(i),
+      ...seriesLook(lookIndex(label)),
       values: column.map((r) => (r ? 100 * r.rate : null)),
       low: column.map((r) => (r ? 100 * r.low : null)),
       high: column.map((r) => (r ? 100 * r.high : null)),

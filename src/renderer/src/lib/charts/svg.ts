@@ -1,5 +1,5 @@
 import { capHalfWidth, whiskerSegments } from './errorBars';
-import type { BarChartModel, ChartModel, RadarChartModel } from './model';
+import type { BarChartModel, BarSeries, ChartModel, RadarChartModel } from './model';
 import { withAlpha, type ChartTheme } from './palette';
 
 /**
@@ -57,7 +57,7 @@ export function barChartSvg(model: BarChartModel, theme: ChartTheme, size: SvgSi
   model.series.forEach((s, i) => {
     const x = margin.left + (i % 6) * (plotW / 6);
     const y = legendTop + Math.floor(i / 6) * 18;
-    out.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="12" height="12" fill="${escapeXml(s.color)}"/>`);
+    out.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="12" height="12" ${barPaint(s)}/>`);
     text(x + 16, y + 10, s.label, `font-size="12" fill="${escapeXml(theme.text)}"`);
   });
 
@@ -86,7 +86,7 @@ export function barChartSvg(model: BarChartModel, theme: ChartTheme, size: SvgSi
       if (model.stacked) stackTop = to;
       const [y1, y2] = [yOf(Math.max(from, to)), yOf(Math.min(from, to))];
       out.push(
-        `<rect x="${fmt(x)}" y="${fmt(y1)}" width="${fmt(barW)}" height="${fmt(y2 - y1)}" fill="${escapeXml(s.color)}"><title>${escapeXml(`${s.label} · ${category}: ${fmt(value)}`)}</title></rect>`,
+        `<rect x="${fmt(x)}" y="${fmt(y1)}" width="${fmt(barW)}" height="${fmt(y2 - y1)}" ${barPaint(s)}><title>${escapeXml(`${s.label} · ${category}: ${fmt(value)}`)}</title></rect>`,
       );
       const low = s.low[c];
       const high = s.high[c];
@@ -118,25 +118,35 @@ export function radarPoint(i: number, n: number, v: number, rMin: number, rMax: 
   return [cx + r * Math.cos(angle), cy + r * Math.sin(angle)];
 }
 
+/** Fill (and for outlined series, border) of a bar or legend swatch, as in render.ts. */
+function barPaint(s: BarSeries): string {
+  return s.outlined
+    ? `fill="${escapeXml(withAlpha(s.color, 0.2))}" stroke="${escapeXml(s.color)}" stroke-width="2"`
+    : `fill="${escapeXml(s.color)}"`;
+}
+
 export function radarChartSvg(model: RadarChartModel, theme: ChartTheme, size: SvgSize = { width: 520, height: 520 }): string {
   const { width, height } = size;
   const out: string[] = [];
   const attr = (color: string) => escapeXml(color);
   const text = (x: number, y: number, body: string, attrs: string) => out.push(`<text x="${fmt(x)}" y="${fmt(y)}" ${attrs}>${escapeXml(body)}</text>`);
   const legendTop = 28 + (model.subtitle ? 16 : 0) + 6;
+  const legendBottom = legendTop + 18 * Math.ceil(model.series.length / 3);
   const cx = width / 2;
-  const cy = (legendTop + 18 + height) / 2;
-  const radius = Math.min(width / 2 - 80, (height - legendTop - 18) / 2 - 30);
+  const cy = (legendBottom + height) / 2;
+  const radius = Math.min(width / 2 - 80, (height - legendBottom) / 2 - 30);
   const n = model.axes.length;
   const polygon = (values: number[]) => values.map((v, i) => radarPoint(i, n, v, model.rMin, model.rMax, radius, cx, cy).map(fmt).join(',')).join(' ');
 
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="${attr(theme.background)}"/>`);
   text(width / 2, 20, model.title, `text-anchor="middle" font-size="15" font-weight="600" fill="${attr(theme.text)}"`);
   if (model.subtitle) text(width / 2, 37, model.subtitle, `text-anchor="middle" font-size="12" fill="${attr(theme.muted)}"`);
+  // Three swatches per row: legend labels carry language and method, so they are long.
   model.series.forEach((s, i) => {
-    const x = 16 + i * 90;
-    out.push(`<rect x="${x}" y="${legendTop}" width="12" height="12" fill="${attr(s.color)}"/>`);
-    text(x + 16, legendTop + 10, s.label, `font-size="12" fill="${attr(theme.text)}"`);
+    const x = 16 + (i % 3) * ((width - 32) / 3);
+    const y = legendTop + Math.floor(i / 3) * 18;
+    out.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="12" height="12" fill="${attr(s.color)}"/>`);
+    text(x + 16, y + 10, s.label, `font-size="12" fill="${attr(theme.text)}"`);
   });
   // Grid rings at every tick, spokes, and the axis names past the outer ring.
   for (const tick of niceTicks(model.rMin, model.rMax))
@@ -149,7 +159,7 @@ export function radarChartSvg(model: RadarChartModel, theme: ChartTheme, size: S
   });
   // A series with a missing axis is drawn through the centre there (chart.js spans the gap; a polygon cannot).
   for (const s of model.series) {
-    out.push(`<polygon points="${polygon(s.values.map((v) => v ?? model.rMin))}" fill="${attr(withAlpha(s.color, 0.12))}" stroke="${attr(s.color)}" stroke-width="2"><title>${escapeXml(s.label)}</title></polygon>`);
+    out.push(`<polygon points="${polygon(s.values.map((v) => v ?? model.rMin))}" fill="${attr(withAlpha(s.color, 0.12))}" stroke="${attr(s.color)}" stroke-width="2"${s.outlined ? ' stroke-dasharray="6 4"' : ''}><title>${escapeXml(s.label)}</title></polygon>`);
   }
   return svgDocument(size, out);
 }
