@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { StudyReport } from '../../../shared/annotations';
-import { call, userPath, writeOrPrint, UsageError } from '../context';
+import { call, userPath, writeOrPrint } from '../context';
 import { int, list, num, runIdOf } from '../options';
 
 /** Time spent as a person reads it: seconds under a minute, minutes under an hour, then hours and minutes. */
@@ -37,7 +37,7 @@ function readGuidelines(file: string): string {
   try {
     return readFileSync(userPath(file), 'utf8');
   } catch (e) {
-    throw new UsageError(`--guidelines ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    throw new Error(`--guidelines ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }
 }
 
