@@ -14,6 +14,15 @@ import { RESOURCES_DIR, urialOfficialDir } from './paths';
 import { createAppUrlCheck } from './transports/ipc/appUrl';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
+import type { FileKind } from '../shared/app';
+
+/** The native dialog's filter per kind of file the renderer asks for. */
+const FILE_FILTERS: Record<FileKind, Electron.FileFilter> = {
+  model: { name: 'GGUF models', extensions: ['gguf'] },
+  dataset: { name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson'] },
+  package: { name: 'Annotation packages', extensions: ['alignpkg'] },
+  annotations: { name: 'Returned annotations', extensions: ['alignann'] },
+};
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -107,11 +116,7 @@ void app.whenReady().then(() => {
   const api = createApi(services, {
     transport: 'ipc',
     pickFile: async (kind) => {
-      const filters =
-        kind === 'model'
-          ? [{ name: 'GGUF models', extensions: ['gguf'] }]
-          : [{ name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson'] }];
-      const options = { properties: ['openFile' as const], filters };
+      const options = { properties: ['openFile' as const], filters: [FILE_FILTERS[kind]] };
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

@@ -26,4 +26,5 @@ export interface FirstRunInfo {
   modelCount: number;
 }
 
-export type FileKind = 'model' | 'dataset';
+/** What a native file dialog offers: GGUF models, datasets, annotation packages (.alignpkg) and returned annotations (.alignann). */
+export type FileKind = 'model' | 'dataset' | 'package' | 'annotations';
