@@ -8,21 +8,13 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session, shel
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
 import { createServices, type Services } from './services/createServices';
+import { FILE_FILTERS } from './fileFilters';
 import { guardWebContents } from './guardWebContents';
 import { lockDownSession } from './lockDownSession';
 import { RESOURCES_DIR, urialOfficialDir } from './paths';
 import { createAppUrlCheck } from './transports/ipc/appUrl';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
-import type { FileKind } from '../shared/app';
-
-/** The native dialog's filter per kind of file the renderer asks for. */
-const FILE_FILTERS: Record<FileKind, Electron.FileFilter> = {
-  model: { name: 'GGUF models', extensions: ['gguf'] },
-  dataset: { name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson'] },
-  package: { name: 'Annotation packages', extensions: ['alignpkg'] },
-  annotations: { name: 'Returned annotations', extensions: ['alignann'] },
-};
 
 let mainWindow: BrowserWindow | null = null;
 
