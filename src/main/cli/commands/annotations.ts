@@ -5,7 +5,7 @@ import { call, userPath, writeOrPrint } from '../context';
 import { int, list, num, runIdOf } from '../options';
 
 /** Time spent as a person reads it: seconds under a minute, minutes under an hour, then hours and minutes. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.round(s / 60)} min`;
