@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session, shel
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { createApi, type Api } from './api/createApi';
 import { createServices, type Services } from './services/createServices';
+import { FILE_FILTERS } from './fileFilters';
 import { guardWebContents } from './guardWebContents';
 import { lockDownSession } from './lockDownSession';
 import { RESOURCES_DIR, urialOfficialDir } from './paths';
@@ -107,11 +108,7 @@ void app.whenReady().then(() => {
   const api = createApi(services, {
     transport: 'ipc',
     pickFile: async (kind) => {
-      const filters =
-        kind === 'model'
-          ? [{ name: 'GGUF models', extensions: ['gguf'] }]
-          : [{ name: 'Datasets', extensions: ['jsonl', 'json', 'csv', 'tsv', 'ndjson', 'parquet'] }];
-      const options = { properties: ['openFile' as const], filters };
+      const options = { properties: ['openFile' as const], filters: [FILE_FILTERS[kind]] };
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

@@ -135,7 +135,7 @@ const importFields = { idField: field, instructionField: field, delimiter: z.str
 
 export const apiRequestSchemas = {
   'app.info': empty,
-  'app.pickFile': z.object({ kind: z.enum(['model', 'dataset']) }).strict(),
+  'app.pickFile': z.object({ kind: z.enum(['model', 'dataset', 'package', 'annotations']) }).strict(),
   'models.list': empty,
   'models.add': z.object({ path, wait: z.boolean().optional() }).strict(),
   'models.resolve': z.object({ ref }).strict(),

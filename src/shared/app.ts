@@ -38,4 +38,5 @@ export interface WorkbenchProgress {
   judgeCalls: number;
 }
 
-export type FileKind = 'model' | 'dataset';
+/** What a native file dialog offers: GGUF models, datasets, annotation packages (.alignpkg) and returned annotations (.alignann). */
+export type FileKind = 'model' | 'dataset' | 'package' | 'annotations';

@@ -38,6 +38,18 @@ test('opens a package, annotates 5 items with the keyboard, exports them', async
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${served.url}#/annotate`);
+  // Browser mode: no native dialog and no drop (a browser never says where a dropped file is); the path field stays.
+  await expect(page.getByTestId('package-open-path')).toBeVisible();
+  await expect(page.getByTestId('browse-package')).toHaveCount(0);
+  await expect(page.getByTestId('package-drop-hint')).toHaveCount(0);
+  const dropped = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], 'pilot-ana.alignpkg'));
+    return data;
+  });
+  await page.getByTestId('annotate-view').dispatchEvent('dragover', { dataTransfer: dropped });
+  await page.getByTestId('annotate-view').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('packages-error')).toContainText('Drag and drop needs the desktop app');
   await page.getByTestId('package-open-path').fill(served.pkg);
   await page.getByTestId('package-open').click();
   // The annotator name comes from the package; the queue is its 12 items, flagged ones first.

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CallError, closeBackend, EXIT, UsageError, useDataDirOption } from './context';
+import { registerAnnotations } from './commands/annotations';
 import { registerDatasets } from './commands/datasets';
 import { registerDemo } from './commands/demo';
 import { registerGenerations } from './commands/generations';
@@ -22,7 +23,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   useDataDirOption(() => program.opts<{ dataDir?: string }>().dataDir);
-  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerJudging, registerResults, registerServe, registerDemo])
+  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerAnnotations, registerJudging, registerResults, registerServe, registerDemo])
     register(program);
 
   try {

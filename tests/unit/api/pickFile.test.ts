@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api/createApi';
+import { FILE_FILTERS } from '../../../src/main/fileFilters';
 import { createServices } from '../../../src/main/services/createServices';
 import { REPO } from '../../support/paths';
 
@@ -20,7 +21,11 @@ describe('app.pickFile', () => {
     expect(await api.handle('app.info', {})).toMatchObject({ ok: true, result: { canPickFiles: true } });
     expect(await api.handle('app.pickFile', { kind: 'model' })).toEqual({ ok: true, result: { path: '/m.gguf' } });
     expect(await api.handle('app.pickFile', { kind: 'dataset' })).toEqual({ ok: true, result: { path: null } });
-    expect(asked).toEqual(['model', 'dataset']);
+    // Annotation packages and returned annotations (issue 16) have their own kinds and filters.
+    expect(await api.handle('app.pickFile', { kind: 'package' })).toEqual({ ok: true, result: { path: null } });
+    expect(await api.handle('app.pickFile', { kind: 'annotations' })).toEqual({ ok: true, result: { path: null } });
+    expect(asked).toEqual(['model', 'dataset', 'package', 'annotations']);
+    expect([FILE_FILTERS.package.extensions, FILE_FILTERS.annotations.extensions]).toEqual([['alignpkg'], ['alignann']]);
     expect(await api.handle('app.pickFile', { kind: 'image' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 

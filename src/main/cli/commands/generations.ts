@@ -24,17 +24,6 @@ export function registerGenerations(program: Command): void {
       writeOrPrint((await call('generations.export', { runId: o.run, format: o.format })).text, o.out);
     });
 
-  const annotations = program.command('annotations').description('human critical-error annotations');
-  annotations
-    .command('export')
-    .description('export a run\'s current annotations, one row per generation × annotator')
-    .requiredOption('--run <id>', 'run id', int('--run'))
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
-    .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (o: { run: number; format: 'jsonl' | 'csv'; out?: string }) => {
-      writeOrPrint((await call('annotations.export', { runId: o.run, format: o.format })).text, o.out);
-    });
-
   program
     .command('detect')
     .description('run the critical-error detectors (loop, code, language) on a run\'s generations; prints the findings count last')

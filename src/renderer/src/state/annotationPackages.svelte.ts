@@ -51,6 +51,23 @@ export class AnnotationPackagesState {
     });
   }
 
+  /** Files dropped on the Annotate view: the desktop preload knows their paths; a browser never tells them. */
+  async openDropped(files: File[]): Promise<void> {
+    const pathOf = api.pathForFile;
+    if (!pathOf) {
+      this.message = null;
+      this.error = 'Drag and drop needs the desktop app: a browser never tells the page where a dropped file is on disk. Type the path of the .alignpkg file (on the machine that runs the workbench).';
+      return;
+    }
+    const paths = files.map((f) => pathOf(f)).filter((p) => p.toLowerCase().endsWith('.alignpkg'));
+    if (paths.length === 0) {
+      this.message = null;
+      this.error = 'Drop a .alignpkg file (a package a study\'s owner sent you) from a file manager.';
+      return;
+    }
+    for (const path of paths) await this.open(path);
+  }
+
   async exportTo(packageId: string): Promise<void> {
     await this.#try(async () => {
       const r = await api.call('annotationPackages.export', { packageId, out: this.exportPath.trim() });
@@ -76,6 +93,11 @@ export class AnnotationPackagesState {
       this.studyId = r.studyId;
       await this.load();
     });
+  }
+
+  /** A returned file chosen in the native dialog joins the list to merge. */
+  addMergePath(path: string): void {
+    this.mergePaths = [...splitList(this.mergePaths), path].join('\n');
   }
 
   async merge(): Promise<void> {
