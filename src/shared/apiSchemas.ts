@@ -295,7 +295,9 @@ export const apiRequestSchemas = {
   'app.firstRun': empty,
   'app.dismissWelcome': empty,
   'settings.get': empty,
-  'settings.set': z.object({ downloadDir: path.optional() }).strict(),
+  'settings.set': z.object({ downloadDir: path.optional(), referenceDir: path.nullable().optional() }).strict(),
+  'reference.status': z.object({ verify: z.boolean().optional() }).strict(),
+  'reference.fetch': empty,
   'catalogue.list': empty,
   'downloads.list': empty,
   'downloads.start': z
