@@ -7,6 +7,7 @@ import type { Services } from '../services/createServices';
 import type { DatasetRecord } from '../store/DatasetRepo';
 import type { JudgeRunRecord } from '../store/JudgeRunRepo';
 import type { RunRecord } from '../store/RunRepo';
+import { runMethodLabel } from '../services/runs/runMethodLabel';
 
 /** Maps store records to the contract's wire types (adding live state: progress from the queue). */
 export function wireMappers(services: Services) {
@@ -43,6 +44,7 @@ export function wireMappers(services: Services) {
       datasetName: dataset.name,
       lang: dataset.lang,
       method: r.method.method ?? 'unknown',
+      methodLabel: runMethodLabel(r, dataset.lang),
       promptLang: r.config?.method.promptLang ?? null,
       config: r.config,
       provenance: r.method,
