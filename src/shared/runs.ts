@@ -70,7 +70,16 @@ export interface RunPlanRequest extends MethodSettings {
 }
 
 export interface RunPlan {
-  runs: { model: string; method: MethodName; methodLabel: string; dataset: string; promptLang: Lang | null; items: number }[];
+  runs: {
+    model: string;
+    method: MethodName;
+    methodLabel: string;
+    dataset: string;
+    promptLang: Lang | null;
+    /** URIAL: what the language identifier read in the prompt file ("en 0.982"), for the user to confirm. */
+    promptLangDetected: string | null;
+    items: number;
+  }[];
   totalItems: number;
   /** Rough: items × max tokens at a speed measured on this machine, or null before any run. */
   estimatedSeconds: number | null;

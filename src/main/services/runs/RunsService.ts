@@ -64,6 +64,7 @@ export class RunsService {
       items: selection.items.length,
       itemIds: selection.items.map((i) => i.id),
       promptLang: method.promptLang ?? null,
+      promptLangDetected: promptLanguage?.promptLangDetected ?? null,
     };
   }
 
