@@ -29,3 +29,11 @@ export function urialOfficialDir(): string | undefined {
   const candidates = [process.env.ALIGN_URIAL_DIR, join(APP_ROOT, '..', 'shared', 'data', 'urial_prompts')];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'inst_1k_v4.txt')));
 }
+
+/**
+ * The reference files' environment: ALIGN_REFERENCE_DIR (a folder of official files, searched after the
+ * setting) and ALIGN_REFERENCE_BASE_URL (tests only: fetch from a loopback server instead of GitHub).
+ */
+export function referenceEnv(): { envDir?: string; baseUrl?: string } {
+  return { envDir: process.env.ALIGN_REFERENCE_DIR || undefined, baseUrl: process.env.ALIGN_REFERENCE_BASE_URL || undefined };
+}

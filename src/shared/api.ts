@@ -28,6 +28,7 @@ import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunC
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
+import type { ReferenceFetchProgress, ReferenceFetchResult, ReferenceStatus } from './reference';
 import type { ReproducibilityRecord, RunDeleteRequest, RunDeletion, RunInfo, RunPlan, RunPlanRequest } from './runs';
 
 // The DTOs live in one module per domain; clients import them from here or from their module.
@@ -39,6 +40,7 @@ export * from './annotations';
 export * from './judgeRuns';
 export * from './results';
 export * from './models';
+export * from './reference';
 
 // ─── Requests → responses ──────────────────────────────────────────────────
 
@@ -200,7 +202,15 @@ export interface ApiContract {
   'app.firstRun': [Record<string, never>, FirstRunInfo];
   'app.dismissWelcome': [Record<string, never>, FirstRunInfo];
   'settings.get': [Record<string, never>, AppSettings];
-  'settings.set': [Partial<AppSettings>, AppSettings];
+  /** `referenceDir: null` clears the reference-folder setting. */
+  'settings.set': [{ downloadDir?: string; referenceDir?: string | null }, AppSettings];
+  /** The official files (URIAL prompts, Just-Eval templates) per file: found / verified (sha256) / modified / missing. */
+  'reference.status': [{ verify?: boolean }, ReferenceStatus];
+  /**
+   * Fetches the missing or modified official files from their pinned GitHub commits into `<data folder>/reference`,
+   * each checked against its sha256 before it is kept (progress: 'reference.progress'). Failures are per file.
+   */
+  'reference.fetch': [Record<string, never>, ReferenceFetchResult];
   'catalogue.list': [Record<string, never>, CatalogueModel[]];
   'downloads.list': [Record<string, never>, DownloadInfo[]];
   /** Resolves the URI, checks the disk space, then transfers in the background (progress: 'download.progress'). */
@@ -229,6 +239,7 @@ export interface ApiEvents {
   'download.progress': DownloadInfo;
   'downloads.changed': { downloadId: number; status: DownloadStatus };
   'datasetDownload.progress': DatasetDownloadProgress;
+  'reference.progress': ReferenceFetchProgress;
 }
 export type ApiEvent = keyof ApiEvents;
 

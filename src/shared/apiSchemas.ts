@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { RESULTS_GROUP_KEYS, type ApiMethod, type ApiRequest } from './api';
 import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES } from './domain';
 import { ALL_ASPECTS, JUDGE_LANGS, NA_POLICIES } from './judging';
+import { DECODING_PRESET_NAMES } from './presets';
 
 const empty = z.object({}).strict();
 const id = z.number().int().nonnegative();
@@ -61,6 +62,7 @@ const plan = z
     methods: z.array(z.enum(METHODS)),
     datasets: z.array(ref).min(1).max(50),
     promptLangs: z.array(lang).max(20).optional(),
+    preset: z.enum(DECODING_PRESET_NAMES).optional(),
     promptFile: path.optional(),
     systemPrompt: z.string().max(20_000).optional(),
     chatTemplate: z.string().min(1).max(100).optional(),
@@ -303,7 +305,9 @@ export const apiRequestSchemas = {
   'app.firstRun': empty,
   'app.dismissWelcome': empty,
   'settings.get': empty,
-  'settings.set': z.object({ downloadDir: path.optional() }).strict(),
+  'settings.set': z.object({ downloadDir: path.optional(), referenceDir: path.nullable().optional() }).strict(),
+  'reference.status': z.object({ verify: z.boolean().optional() }).strict(),
+  'reference.fetch': empty,
   'catalogue.list': empty,
   'downloads.list': empty,
   'downloads.start': z

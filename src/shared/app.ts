@@ -16,6 +16,8 @@ export interface AppInfo {
 export interface AppSettings {
   /** Where downloaded models are saved. */
   downloadDir: string;
+  /** A folder holding the official files (layout of ../shared/data: urial_prompts/, just_eval/), or null. */
+  referenceDir: string | null;
 }
 
 export interface FirstRunInfo {

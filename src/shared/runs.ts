@@ -1,4 +1,5 @@
 /** Generation runs: what the composer plans and the queue shows. */
+import type { DecodingPresetName } from './presets';
 import type { BackendConfig, FinishReason, Lang, MethodName, RunConfig, RunProgress, RunStatus, SamplerConfig, Subset } from './domain';
 
 export interface RunInfo {
@@ -16,6 +17,8 @@ export interface RunInfo {
   datasetName: string;
   lang: Lang;
   method: string;
+  /** The method as shown everywhere: "URIAL (en prompt)" when the prompt's language is not the items' (methodLabel). */
+  methodLabel: string;
   promptLang: Lang | null;
   config: RunConfig | null;
   /** How the prompt was made (prompt file + sha256…) and the environment (library versions…). */
@@ -59,6 +62,11 @@ export interface RunPlanRequest extends MethodSettings {
   methods: MethodName[];
   datasets: string[];
   promptLangs?: Lang[];
+  /**
+   * A named decoding preset (src/shared/presets.ts) applied under `sampler`: its values, then any sampler field
+   * given explicitly. Recorded as `config.preset` only when the final sampler still matches it.
+   */
+  preset?: DecodingPresetName;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;
@@ -67,7 +75,16 @@ export interface RunPlanRequest extends MethodSettings {
 }
 
 export interface RunPlan {
-  runs: { model: string; method: MethodName; dataset: string; promptLang: Lang | null; items: number }[];
+  runs: {
+    model: string;
+    method: MethodName;
+    methodLabel: string;
+    dataset: string;
+    promptLang: Lang | null;
+    /** URIAL: what the language identifier read in the prompt file ("en 0.982"), for the user to confirm. */
+    promptLangDetected: string | null;
+    items: number;
+  }[];
   totalItems: number;
   /** Rough: items × max tokens at a speed measured on this machine, or null before any run. */
   estimatedSeconds: number | null;

@@ -8,6 +8,7 @@ import { datasetsHandlers } from './handlers/datasets';
 import { generationsHandlers } from './handlers/generations';
 import { judgingHandlers } from './handlers/judging';
 import { modelsHandlers } from './handlers/models';
+import { referenceHandlers } from './handlers/reference';
 import { resultsHandlers } from './handlers/results';
 import { runsHandlers } from './handlers/runs';
 import type { ApiOptions, HandlerContext } from './handlers/types';
@@ -50,6 +51,7 @@ export function createApi(services: Services, options: ApiOptions): Api {
     ...annotationHandlers(ctx),
     ...judgingHandlers(ctx),
     ...resultsHandlers(ctx),
+    ...referenceHandlers(ctx),
   };
 
   return {

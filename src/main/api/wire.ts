@@ -4,6 +4,7 @@ import type { JudgeRunInfo } from '../../shared/judgeRuns';
 import type { RunInfo } from '../../shared/runs';
 import type { FirstRunState } from '../services/app/firstRun';
 import type { Services } from '../services/createServices';
+import { runMethodLabel } from '../services/runs/runMethodLabel';
 
 // The services' records, named by what the services return (the API never reaches into the store).
 type DatasetRecord = ReturnType<Services['datasets']['resolve']>;
@@ -45,6 +46,7 @@ export function wireMappers(services: Services) {
       datasetName: dataset.name,
       lang: dataset.lang,
       method: r.method.method ?? 'unknown',
+      methodLabel: runMethodLabel(r, dataset.lang),
       promptLang: r.config?.method.promptLang ?? null,
       config: r.config,
       provenance: r.method,

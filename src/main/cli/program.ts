@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo';
 import { registerGenerations } from './commands/generations';
 import { registerJudging } from './commands/judging';
 import { registerModels } from './commands/models';
+import { registerReference } from './commands/reference';
 import { registerResults } from './commands/results';
 import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
@@ -23,7 +24,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   useDataDirOption(() => program.opts<{ dataDir?: string }>().dataDir);
-  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerAnnotations, registerJudging, registerResults, registerServe, registerDemo])
+  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerAnnotations, registerJudging, registerResults, registerReference, registerServe, registerDemo])
     register(program);
 
   try {

@@ -23,6 +23,7 @@ import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
 import { loadRemoteBackend } from './models/remoteModels';
+import { ReferenceService, type ReferenceOptions } from './reference/ReferenceService';
 import { ResultsService } from './results/ResultsService';
 import { RunQueue } from './runs/RunQueue';
 import { RunsService } from './runs/RunsService';
@@ -32,8 +33,13 @@ export interface ServicesOptions {
   dataDir: string;
   /** The app's resources/ folder (our own prompt files, sample data, the model catalogue). */
   resourcesDir: string;
-  /** Folder of the official URIAL prompt files, for English URIAL without an explicit prompt file. */
+  /**
+   * Folder of the official URIAL prompt files (ALIGN_URIAL_DIR, or a checkout's ../shared), for English URIAL
+   * without an explicit prompt file when the reference folders hold no verified copy.
+   */
   urialOfficialDir?: string;
+  /** Where else the official files are (ALIGN_REFERENCE_DIR) and, for tests only, where they are fetched from. */
+  reference?: ReferenceOptions;
   /**
    * Run the critical-error detectors as each generation is stored (default). Off, they run only on request
    * (`detect --run`): for measuring the queue alone (bench P1).
@@ -50,7 +56,18 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(options: ServicesOptions) {
   const store: Store = openStore(join(options.dataDir, 'workbench.sqlite'));
   const events = new EventHub();
-  const prompting: PromptMethodOptions = { urialDirs: { resourcesDir: options.resourcesDir, officialDir: options.urialOfficialDir } };
+  const settings = new AppSettingsService(store.settings, options.dataDir);
+  const reference = new ReferenceService(settings, options.dataDir, options.reference ?? {}, (p) => events.emit('reference.progress', p));
+  const prompting: PromptMethodOptions = {
+    urialDirs: {
+      resourcesDir: options.resourcesDir,
+      // Read at each use: a fetch or a changed reference setting makes English URIAL available at once. A verified
+      // copy comes first; the configured folder (ALIGN_URIAL_DIR) is used as it is.
+      get officialDir() {
+        return reference.urialDir() ?? options.urialOfficialDir;
+      },
+    },
+  };
 
   const library = new ModelLibrary(store);
   // The one model slot, shared by generation runs and local judges: one model in memory at a time.
@@ -60,7 +77,6 @@ export function createServices(options: ServicesOptions) {
         // Remote models (`openai:<base url>#<model>`) run on their server; everything else is a local GGUF.
         isRemoteModelPath(key.modelPath) ? loadRemoteBackend(store.models, key.modelPath) : LlamaBackend.load({ ...key, onProgress })),
   );
-  const settings = new AppSettingsService(store.settings, options.dataDir);
   const datasets = new DatasetsService(store.datasets);
   const datasetDownloads = new DatasetDownloads({
     datasets,
@@ -111,6 +127,7 @@ export function createServices(options: ServicesOptions) {
     library,
     downloads,
     settings,
+    reference,
     firstRun: new FirstRunService(store, datasets, options.resourcesDir),
     datasets,
     /** Datasets fetched from Hugging Face or a URL, then imported. */

@@ -3,6 +3,7 @@ import { toGeneration, type GenerationRow as GenerationTableRow } from './Genera
 import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/generations';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
 import { ALL_ASPECTS, SCORES } from '../../shared/judging';
+import { METHOD_LABEL_SQL } from './methodLabelSql';
 
 /** Characters of `output` in a list row; the detail view has the whole text. */
 export const OUTPUT_PREVIEW_CHARS = 200;
@@ -103,7 +104,7 @@ export class GenerationQueryRepo {
   get(id: number): GenerationDetail | undefined {
     const row = this.db
       .prepare<[number], DetailRowSql>(
-        `SELECT g.*, r.name AS run_name, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+        `SELECT g.*, r.name AS run_name, d.lang, ${METHOD_LABEL_SQL} AS method, ${MODEL_NAME} AS model_name,
            coalesce(i.instruction, '') AS instruction, i.category, i.task_types_json
          FROM generations g
          JOIN runs r ON r.id = g.run_id
@@ -125,7 +126,7 @@ export class GenerationQueryRepo {
     const restrict = runIds && runIds.length > 0 ? `AND r.id IN (${marks(runIds)})` : '';
     return this.db
       .prepare<unknown[], ColumnRowSql>(
-        `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+        `SELECT g.id, g.run_id, r.name AS run_name, g.item_id, d.lang, ${METHOD_LABEL_SQL} AS method, ${MODEL_NAME} AS model_name,
            coalesce(i.instruction, '') AS instruction, g.output, g.finish_reason, g.output_tokens,
            -- What a matrix cell shows besides the text: a handful of rows per generation, read by generation_id.
            (SELECT json_group_array(json_object('aspect', aspect, 'mean', mean, 'n', n)) FROM (
@@ -356,7 +357,7 @@ function pageSql(where: Where, offset: number): string {
   // True of every row (run_id is a NOT NULL foreign key, enforced), but it steers the planner to the index.
   const filter = where.sql === '' && offset > TABLE_WALK_MAX_OFFSET ? 'WHERE g.run_id IN (SELECT id FROM runs)' : where.sql;
   return `WITH page AS (SELECT g.id${total} FROM generations g ${filter} ORDER BY g.id LIMIT ? OFFSET ?)
-    SELECT g.id, g.run_id, g.item_id, d.lang, ${METHOD} AS method, ${MODEL_NAME} AS model_name,
+    SELECT g.id, g.run_id, g.item_id, d.lang, ${METHOD_LABEL_SQL} AS method, ${MODEL_NAME} AS model_name,
       coalesce(i.instruction, '') AS instruction, substr(g.output, 1, ${OUTPUT_PREVIEW_CHARS}) AS output_preview,
       g.finish_reason, g.output_tokens${where.countInPage ? ', page.total' : ''}
     FROM page

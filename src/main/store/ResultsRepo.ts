@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ResultsFilter, ResultsGroupKey } from '../../shared/results';
 import type { Aspect } from '../../shared/judging';
 import type { NaKind } from '../../shared/naKinds';
+import { METHOD_LABEL_SQL } from './methodLabelSql';
 
 /**
  * Read side of the Results view: every aggregate is computed in SQL with all ResultsFilter fields applied, and
@@ -17,7 +18,8 @@ import type { NaKind } from '../../shared/naKinds';
 /** The SQL value of each group key. Imported runs have no model row: their generator names the model. */
 const GROUP_SQL: Record<ResultsGroupKey, string> = {
   language: 'd.lang',
-  method: `coalesce(json_extract(r.method_json, '$.method'), 'unknown')`,
+  // A URIAL run with a prompt in another language is its own group, "URIAL (en prompt)": never pooled with the other.
+  method: `coalesce(${METHOD_LABEL_SQL}, 'unknown')`,
   model: `coalesce(m.name, g.generator, 'imported')`,
   family: `coalesce(f.name, '(no family)')`,
   role: `coalesce(m.role, '(no role)')`,

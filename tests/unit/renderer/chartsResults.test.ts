@@ -142,6 +142,8 @@ describe('Results params', () => {
       modelIds: [3],
     });
     // The active model filter and the bar's role intersect.
+    // A labelled prompt-language arm is not a method the reader filters by: no click-through rather than one that mixes arms.
+    expect(readerFilterFor({ group: { language: 'fr', method: 'URIAL (en prompt)' } }, filter, modelIdsOf)).toBeNull();
     expect(readerFilterFor({ group: { role: 'base' } }, { ...filter, modelIds: [4, 9] }, modelIdsOf)?.modelIds).toEqual([4]);
     // A model the library no longer has: no link rather than a link to too many generations.
     expect(readerFilterFor({ group: { model: 'gone' } }, filter, modelIdsOf)).toBeNull();

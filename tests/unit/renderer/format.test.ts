@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { presetOf } from '../../../src/renderer/src/lib/decodingPresets';
+import { INITIAL_SAMPLER, namedPreset, presetOf, presetSampler } from '../../../src/renderer/src/lib/decodingPresets';
+import { presetDeviations } from '../../../src/shared/presets';
 import { formatBytes, formatDuration, formatParams, formatRate, shortHash } from '../../../src/renderer/src/lib/format';
 
 describe('format', () => {
@@ -40,5 +41,20 @@ describe('presetOf', () => {
     expect(presetOf({ ...base, temperature: 0.3 })).toBe('sampled');
     expect(presetOf({ ...base, temperature: 0.7 })).toBe('custom');
     expect(presetOf({ ...base, temperature: 0.3, topK: 40 })).toBe('custom');
+  });
+});
+
+describe('the URIAL reference preset in the composer', () => {
+  it('is recognized before greedy (it is greedy too) and leaving it undoes its extra fields', () => {
+    const reference = { ...INITIAL_SAMPLER, ...presetSampler('urial-reference') };
+    expect(presetDeviations('urial-reference', reference)).toEqual([]);
+    expect(presetOf(reference)).toBe('urial-reference');
+    expect(namedPreset(presetOf(reference))).toBe('urial-reference');
+    // One field edited: no longer the preset, and not recorded as it.
+    expect(presetOf({ ...reference, repeatPenalty: 1.2 })).toBe('greedy');
+    const greedy = { ...reference, ...presetSampler('greedy') };
+    expect(greedy).toMatchObject({ repeatPenalty: INITIAL_SAMPLER.repeatPenalty, maxTokens: INITIAL_SAMPLER.maxTokens, loopStop: INITIAL_SAMPLER.loopStop });
+    expect(presetOf(greedy)).toBe('greedy');
+    expect(namedPreset('greedy')).toBeUndefined();
   });
 });

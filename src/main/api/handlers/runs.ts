@@ -19,7 +19,12 @@ export function runsHandlers(ctx: HandlerContext): HandlersFor<'runs'> {
       const totalItems = planned.reduce((n, x) => n + x.plan.items, 0);
       const models = [...new Map(planned.map((x) => [x.plan.model.id, x.plan.model])).values()];
       return {
-        runs: planned.map(({ run, plan }) => ({ model: run.model, method: run.method, dataset: run.dataset, promptLang: plan.promptLang, items: plan.items })),
+        runs: planned.map(({ run, plan }) => ({ model: run.model, method: run.method, methodLabel: plan.methodLabel,
+          dataset: run.dataset,
+          promptLang: plan.promptLang,
+          promptLangDetected: plan.promptLangDetected,
+          items: plan.items,
+        })),
         totalItems,
         estimatedSeconds: runs.estimateSeconds(totalItems, { maxTokens: req.sampler?.maxTokens }),
         warnings: [

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_LOOP_STOP } from '../../../shared/defaults';
 import { LOOP_STOP_SENSITIVITIES, METHODS, type GpuOffload, type Lang, type LoopStopConfig, type MethodName, type RunStatus, type Subset } from '../../../shared/domain';
+import { DECODING_PRESET_NAMES, type DecodingPresetName } from '../../../shared/presets';
 import type { RunPlanRequest } from '../../../shared/runs';
 import { call, EXIT, on, onInterrupt, printId, UsageError, userPath } from '../context';
 import { isFinal, watchEnds } from '../follow';
@@ -10,6 +11,7 @@ import { modelRef } from './models';
 
 interface RunOpts {
   promptFile?: string; promptLang?: string; systemPrompt?: string; chatTemplate?: string; template?: string;
+  allowPromptLangMismatch?: boolean; chatDate?: string; allowSystemFold?: boolean; preset?: DecodingPresetName;
   limit?: number; category?: string; taskType?: string; ids?: string; sample?: number; sampleSeed?: number;
   maxTokens?: number; seed?: number; temperature?: number; topP?: number; topK?: number; minP?: number;
   repeatPenalty?: number; repeatWindow?: string; loopStop?: boolean; loopStopSensitivity?: LoopStopConfig['sensitivity']; threads?: number; parallel?: number; contextSize?: number;
@@ -23,6 +25,17 @@ function addRunOptions(cmd: Command): Command {
     .option('--system-prompt <text>', 'chat: system prompt')
     .option('--chat-template <name>', 'chat: use this node-llama-cpp chat wrapper instead of the GGUF template')
     .option('--template <text>', 'custom: template with {instruction}')
+    .option(
+      '--allow-prompt-lang-mismatch',
+      'URIAL: allow a prompt file in another language than the dataset (e.g. the official English file on French items); the run is labelled "URIAL (en prompt)"',
+    )
+    .option('--chat-date <YYYY-MM-DD>', 'chat: the date shown by templates that print today\'s date (default: the day the run is created; recorded with the run)')
+    .option('--allow-system-fold', 'chat: confirm folding the system prompt into the user turn when the template has no system role')
+    .addOption(
+      new Option('--preset <name>', 'decoding preset applied under the explicit sampler flags; recorded with the run when the sampler still matches it').choices(
+        DECODING_PRESET_NAMES,
+      ),
+    )
     .option('--limit <n>', 'only the first N items of the subset', int('--limit'))
     .option('--category <name>', 'subset: items of this category (e.g. regular, safety)')
     .option('--task-type <name>', 'subset: items with this task type')
@@ -66,6 +79,10 @@ async function runSettings(o: RunOpts): Promise<Omit<RunPlanRequest, 'models' | 
     systemPrompt: o.systemPrompt,
     chatTemplate: o.chatTemplate,
     template: o.template,
+    allowPromptLangMismatch: o.allowPromptLangMismatch,
+    chatDate: o.chatDate,
+    allowSystemFold: o.allowSystemFold,
+    preset: o.preset,
     subset,
     sampler: defined({
       maxTokens: o.maxTokens, seed: o.seed, temperature: o.temperature, topP: o.topP, topK: o.topK, minP: o.minP,

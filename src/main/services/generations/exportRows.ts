@@ -2,6 +2,7 @@ import type { Finding } from '../../../shared/detection';
 import type { ExportedJudgement } from '../../store/JudgementRepo';
 import type { Store } from '../../store/openStore';
 import { NotFoundError } from '../errors';
+import { runMethodLabel } from '../runs/runMethodLabel';
 
 /**
  * One exported generation. Field names are a contract with outside scripts (issue: "generations export"):
@@ -19,6 +20,8 @@ export interface ExportRow {
   category: string | null;
   task_types: string[] | null;
   method: string;
+  /** The method as labelled everywhere: "URIAL (en prompt)" when the prompt's language is not the items'. */
+  method_label: string;
   prompt_lang: string | null;
   prompt_file: string | null;
   prompt_sha256: string | null;
@@ -64,6 +67,7 @@ export function exportRows(store: ExportStore, runId: number): ExportRow[] {
       category: item?.category ?? null,
       task_types: item?.taskTypes ?? null,
       method: run.method.method ?? 'unknown',
+      method_label: runMethodLabel(run, dataset.lang),
       prompt_lang: run.config?.method.promptLang ?? null,
       prompt_file: run.method.promptFile ?? null,
       prompt_sha256: run.method.promptSha256 ?? null,

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_BACKEND, DEFAULT_SAMPLER } from '../../../shared/defaults';
 import type { BackendConfig, MethodConfig, RunProgress, RunStatus, SamplerConfig } from '../../../shared/domain';
+import { methodLabel } from '../../../shared/methodLabel';
+import { DECODING_PRESETS, presetDeviations } from '../../../shared/presets';
 import type { RunDeleteRequest, RunDeletion, RunPlanRequest } from '../../../shared/runs';
 import { selectSubset } from '../../core/datasets';
 import { identifyLanguage } from '../../core/detectors';
@@ -57,6 +59,7 @@ export class RunsService {
       model,
       dataset,
       method,
+      methodLabel: methodLabel(method.method, method.promptLang, dataset.lang),
       described,
       /** The prepared method and the selected items: what the plan's prompt checks build prompts from. */
       prepared,
@@ -64,6 +67,7 @@ export class RunsService {
       items: selection.items.length,
       itemIds: selection.items.map((i) => i.id),
       promptLang: method.promptLang ?? null,
+      promptLangDetected: promptLanguage?.promptLangDetected ?? null,
     };
   }
 
@@ -87,15 +91,17 @@ export class RunsService {
   }
 
   async create(request: CreateRunRequest): Promise<RunRecord> {
-    const { model, dataset, method, described, itemIds } = await this.plan(request);
-    const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...request.sampler };
+    const { model, dataset, method, methodLabel: label, described, itemIds } = await this.plan(request);
+    // A preset sets the sampler's base; fields given explicitly override it (and then its name is not recorded).
+    const sampler: SamplerConfig = { ...DEFAULT_SAMPLER, ...(request.preset && DECODING_PRESETS[request.preset].values), ...request.sampler };
+    const preset = request.preset && presetDeviations(request.preset, sampler).length === 0 ? request.preset : undefined;
     const backend: BackendConfig = { ...DEFAULT_BACKEND, threads: await this.deps.library.threadsFor(model), ...request.backend };
     return this.deps.store.runs.insert({
-      name: request.name ?? `${model.name} · ${method.method}${method.promptLang ? `(${method.promptLang})` : ''} · ${dataset.name}`,
+      name: request.name ?? `${model.name} · ${label} · ${dataset.name}`,
       kind: 'generate',
       modelId: model.id,
       datasetId: dataset.id,
-      config: { modelId: model.id, datasetId: dataset.id, subset: request.subset ?? {}, method, sampler, backend },
+      config: { modelId: model.id, datasetId: dataset.id, subset: request.subset ?? {}, method, sampler, backend, ...(preset && { preset }) },
       method: { ...described, method: method.method, repeatPenaltyScope: repeatPenaltyScope(sampler) },
       environment: processEnvironment(),
       status: 'pending',

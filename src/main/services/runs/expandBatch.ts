@@ -1,4 +1,5 @@
 import type { BackendConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
+import type { DecodingPresetName } from '../../../shared/presets';
 import type { MethodSettings, RunPlanRequest } from '../../../shared/runs';
 
 /** One run: a model × method × dataset (× URIAL prompt language) with its settings. */
@@ -7,6 +8,7 @@ export interface CreateRunRequest extends MethodSettings {
   method: MethodName;
   dataset: string;
   promptLang?: string;
+  preset?: DecodingPresetName;
   subset?: Subset;
   sampler?: Partial<SamplerConfig>;
   backend?: Partial<BackendConfig>;
@@ -40,6 +42,7 @@ export function expandBatch(req: RunPlanRequest, familyPlan: (family: string) =>
         allowPromptLangMismatch: method === 'urial' ? req.allowPromptLangMismatch : undefined,
         template: method === 'custom' ? req.template : undefined,
         subset: req.subset,
+        preset: req.preset,
         sampler: req.sampler,
         backend: req.backend,
         name: req.name,

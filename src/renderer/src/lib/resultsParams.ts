@@ -101,7 +101,12 @@ export function readerFilterFor(target: BarTarget, filter: ResultsFilter, modelI
   const out: GenerationFilter = {};
   for (const key of SHARED) if (filter[key] !== undefined) Object.assign(out, { [key]: filter[key] });
   if (group.language !== undefined) out.langs = [group.language];
-  if (group.method !== undefined) out.methods = [group.method];
+  if (group.method !== undefined) {
+    // A labelled arm ("URIAL (en prompt)") is not a method name the reader filters by: "urial" would mix in the
+    // arm with the items' own prompt language, so there is no click-through rather than a wrong one.
+    if (/ \(\S+ prompt\)$/.test(group.method)) return null;
+    out.methods = [group.method];
+  }
   let ids: number[] | undefined = filter.modelIds;
   for (const key of ['model', 'family', 'role'] as const) {
     const value = group[key];

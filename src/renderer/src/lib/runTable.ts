@@ -66,7 +66,7 @@ function sortValue(run: RunInfo, column: RunColumn): string | number {
     case 'model':
       return run.modelName ?? '';
     case 'method':
-      return run.method;
+      return run.methodLabel;
     case 'promptLang':
       return run.promptLang ?? '';
     case 'dataset':
@@ -99,7 +99,7 @@ export function filterRuns(runs: readonly RunInfo[], text: string): RunInfo[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return runs.slice();
   return runs.filter((run) => {
-    const hay = [run.name, run.modelName ?? '', run.method, run.promptLang ?? '', run.datasetName, run.lang, run.status, `#${run.id}`]
+    const hay = [run.name, run.modelName ?? '', run.methodLabel, run.promptLang ?? '', run.datasetName, run.lang, run.status, `#${run.id}`]
       .join(' ')
       .toLowerCase();
     return words.every((w) => hay.includes(w));

@@ -3,7 +3,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { RunInfo, RunPlan, RunPlanRequest } from '../../../shared/api';
 import type { BackendConfig, LoopStopConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
 import { api } from '../lib/api';
-import { DECODING_PRESETS, INITIAL_SAMPLER, presetOf, type DecodingPreset } from '../lib/decodingPresets';
+import { INITIAL_SAMPLER, namedPreset, presetOf, presetSampler, type DecodingPreset } from '../lib/decodingPresets';
 import { errorText } from '../lib/errorText';
 
 const PLAN_DEBOUNCE_MS = 300;
@@ -28,6 +28,8 @@ export class ComposerState {
   // METHOD SETTINGS (each is sent only with its method)
   /** URIAL: a prompt file path on the backend's machine; empty = the shipped prompt for the language. */
   promptFile = $state('');
+  /** URIAL: the user confirmed a prompt in another language than the items (the run is labelled "URIAL (en prompt)"). */
+  allowPromptLangMismatch = $state(false);
   systemPrompt = $state('');
   /** chat: a node-llama-cpp chat wrapper name; empty = the model's own template. */
   chatTemplate = $state('');
@@ -38,7 +40,7 @@ export class ComposerState {
   category = $state('');
   taskType = $state('');
 
-  // DECODING (all fields editable; a preset only sets temperature, top-p, top-k, min-p)
+  // DECODING (all fields editable; a preset sets the fields it fixes)
   maxTokens = $state<NumberField>(INITIAL_SAMPLER.maxTokens);
   temperature = $state<NumberField>(INITIAL_SAMPLER.temperature);
   topP = $state<NumberField>(INITIAL_SAMPLER.topP);
@@ -99,16 +101,34 @@ export class ComposerState {
   }
 
   get preset(): DecodingPreset | 'custom' {
-    return presetOf({ ...INITIAL_SAMPLER, temperature: this.temperature ?? NaN, topP: this.topP ?? NaN, topK: this.topK ?? NaN, minP: this.minP ?? NaN });
+    const window = this.repeatWindow.trim().toLowerCase();
+    return presetOf({
+      ...INITIAL_SAMPLER,
+      maxTokens: this.maxTokens ?? NaN,
+      temperature: this.temperature ?? NaN,
+      topP: this.topP ?? NaN,
+      topK: this.topK ?? NaN,
+      minP: this.minP ?? NaN,
+      repeatPenalty: this.repeatPenalty ?? NaN,
+      repeatPenaltyWindow: window === 'all' ? 'all' : Number(window),
+      loopStop: { enabled: this.loopStop, sensitivity: this.loopSensitivity },
+    });
   }
 
   set preset(name: DecodingPreset | 'custom') {
     if (name === 'custom') return;
-    const v = DECODING_PRESETS[name].values;
-    this.temperature = v.temperature;
-    this.topP = v.topP;
-    this.topK = v.topK;
-    this.minP = v.minP;
+    const v = presetSampler(name);
+    if (v.maxTokens !== undefined) this.maxTokens = v.maxTokens;
+    if (v.temperature !== undefined) this.temperature = v.temperature;
+    if (v.topP !== undefined) this.topP = v.topP;
+    if (v.topK !== undefined) this.topK = v.topK;
+    if (v.minP !== undefined) this.minP = v.minP;
+    if (v.repeatPenalty !== undefined) this.repeatPenalty = v.repeatPenalty;
+    if (v.repeatPenaltyWindow !== undefined) this.repeatWindow = String(v.repeatPenaltyWindow);
+    if (v.loopStop !== undefined) {
+      this.loopStop = v.loopStop.enabled;
+      this.loopSensitivity = v.loopStop.sensitivity;
+    }
   }
 
   toggle<T>(set: SvelteSet<T>, value: T, on: boolean): void {
@@ -117,7 +137,9 @@ export class ComposerState {
   }
 
   readonly #built = $derived.by(() => this.#build());
-  readonly #requestKey = $derived(JSON.stringify(this.#built.request));
+  /** Bumped to plan the same request again after something on the backend changed (reference files fetched). */
+  #replans = $state(0);
+  readonly #requestKey = $derived(`${this.#replans}:${JSON.stringify(this.#built.request)}`);
 
   /** Problems that keep the request from being sent, in words; empty when it is complete. */
   get problems(): string[] {
@@ -194,6 +216,9 @@ export class ComposerState {
     };
     if (this.usesUrial && this.promptLangs.size) request.promptLangs = [...this.promptLangs].sort();
     if (this.usesUrial && this.promptFile.trim()) request.promptFile = this.promptFile.trim();
+    if (this.usesUrial && this.allowPromptLangMismatch) request.allowPromptLangMismatch = true;
+    const preset = namedPreset(this.preset);
+    if (preset) request.preset = preset;
     if (this.usesChat && this.systemPrompt.trim()) request.systemPrompt = this.systemPrompt;
     if (this.usesChat && this.chatTemplate.trim()) request.chatTemplate = this.chatTemplate.trim();
     if (this.methods.has('custom')) request.template = this.template;
@@ -206,10 +231,10 @@ export class ComposerState {
    */
   schedulePlan(): () => void {
     // Only the key is tracked: an equal request rebuilt after an unrelated change does not re-plan.
-    const key = this.#requestKey;
+    void this.#requestKey;
     const request = untrack(() => this.request);
     const seq = ++this.#planSeq;
-    if (!request || key === 'null') {
+    if (!request) {
       this.#plan = null;
       this.#planError = null;
       this.#planning = false;
@@ -233,6 +258,21 @@ export class ComposerState {
       }
     }, PLAN_DEBOUNCE_MS);
     return () => clearTimeout(timer);
+  }
+
+  /** Plans the same request again (after the reference files were fetched). */
+  replan(): void {
+    this.#replans++;
+  }
+
+  /** The plan failed because English URIAL has no official prompt yet: the composer offers to fetch it. */
+  get needsReferenceFiles(): boolean {
+    return this.#planError?.includes('No English URIAL prompt') ?? false;
+  }
+
+  /** The plan failed on a prompt in another language than the items: the composer asks to confirm it. */
+  get needsPromptLangConfirmation(): boolean {
+    return this.#planError?.includes('--allow-prompt-lang-mismatch') ?? false;
   }
 
   /** Creates every planned run and queues them; returns the new runs (also in `created`). */
