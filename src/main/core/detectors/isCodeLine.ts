@@ -26,7 +26,7 @@ const CODE_LINE_PATTERNS: RegExp[] = [
   /^\s*(\/\/|\/\*|\*\/)/, // C-style comments
   /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE TABLE)\b.*\b(FROM|INTO|SET|WHERE|\()/, // SQL
   // SQL clauses on their own lines (upper-case keywords: "From there, …" in prose is not upper-case).
-  /^\s*(SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|VALUES|((INNER|LEFT|RIGHT|FULL|CROSS) )?JOIN|INSERT INTO|UPDATE|DELETE FROM|CREATE (TABLE|INDEX|VIEW)|ALTER TABLE|DROP TABLE)\b[^.!?]*;?\s*$/,
+  /^\s*(SELECT|FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|VALUES|((INNER|LEFT|RIGHT|FULL|CROSS) )?JOIN|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE (TABLE|INDEX|VIEW)|ALTER TABLE|DROP TABLE)\b[^.!?]*;?\s*$/,
   // Shell commands, with or without a "$ " prompt.
   /^\s*(\$\s+)?(sudo|apt-get|apt|npm|npx|pip3?|git|mkdir|chmod|chown|curl|wget|docker|brew|yarn|python3?|node|cd|ls|rm|cp|mv|grep|cat|echo|export)\s+(-{1,2}\w|[\w./~$"'=-]+)(\s+\S+)*\s*$/,
 ];
