@@ -55,7 +55,7 @@ export interface BenchResult {
 }
 
 /** A Services on a fresh temp data dir, with stories260K and Just-Eval (en) added; removed afterwards. */
-export async function withBenchWorkbench<T>(
+export async function withBenchServices<T>(
   label: string,
   fn: (ctx: { workbench: Services; modelId: number; datasetId: number }) => Promise<T>,
   options: { detectOnGenerate?: boolean } = {},
@@ -72,7 +72,7 @@ export async function withBenchWorkbench<T>(
   }
 }
 
-/** The items a `{limit: n}` run selects, exactly as createRun selects them. */
+/** The items a `{limit: n}` run selects, exactly as RunsService.create selects them. */
 export function firstItems(workbench: Services, datasetId: number, n: number): Item[] {
   return selectSubset(workbench.store.datasets.items(datasetId), { limit: n }).items;
 }
@@ -80,7 +80,7 @@ export function firstItems(workbench: Services, datasetId: number, n: number): I
 export interface TimedRun {
   runId: number;
   status: RunStatus;
-  /** startRun() from call to return. */
+  /** runs.execute() from call to return. */
   wallMs: number;
   /**
    * Time before the first generate() started: model acquisition (warm: ~0), context (re)creation, prefix
@@ -91,7 +91,7 @@ export interface TimedRun {
   environment: Record<string, string>;
 }
 
-/** createRun + startRun, timed. Greedy sampling; backend on CPU with explicit threads. */
+/** runs.create + runs.execute, timed. Greedy sampling; backend on CPU with explicit threads. */
 export async function timedQueueRun(
   workbench: Services,
   request: Omit<CreateRunRequest, 'sampler' | 'backend'> & {

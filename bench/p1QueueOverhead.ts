@@ -1,6 +1,6 @@
 /**
- * P1: what the run queue costs on top of the library. Items/min of the real queue (Workbench.createRun +
- * startRun: SQLite store, prompt building, BackendPool, LlamaBackend) against a bare node-llama-cpp loop over the
+ * P1: what the run queue costs on top of the library. Items/min of the real queue (RunsService.create +
+ * execute: SQLite store, prompt building, BackendPool, LlamaBackend) against a bare node-llama-cpp loop over the
  * same items, model, prompts and settings. Model load is excluded from both arms.
  */
 import { LlamaCompletion, type Token } from 'node-llama-cpp';
@@ -16,7 +16,7 @@ import {
   say,
   timedQueueRun,
   verdict,
-  withBenchWorkbench,
+  withBenchServices,
   type BenchOptions,
   type BenchResult,
 } from './common';
@@ -33,7 +33,7 @@ interface Arm {
 export async function runP1(options: BenchOptions): Promise<BenchResult> {
   const { items: n, maxTokens, threads, reps } = options;
   say('P1', `queue overhead (detectors off: the same work as the bare loop) · zero-shot · ${n} items × ≤${maxTokens} tokens · ${threads} thread(s) · parallel 1 · ${reps} interleaved rep(s)`);
-  return withBenchWorkbench('p1', async ({ workbench, modelId, datasetId }) => {
+  return withBenchServices('p1', async ({ workbench, modelId, datasetId }) => {
     const items = firstItems(workbench, datasetId, n);
     const method = zeroShotMethod.prepare({ method: 'zero-shot' });
     const prompts = items.map((item) => {
@@ -142,7 +142,7 @@ export async function runP1(options: BenchOptions): Promise<BenchResult> {
       `${f(itemsPerMin(a.items, a.ms), 1)} items/min · ${f(a.ms / a.items, 1)} ms/item · ${f((a.tokens * 1000) / a.ms, 0)} tok/s · ` +
       `${f(a.tokens / a.items, 1)} tokens/item · CPU ${f(a.cpuMs / a.items, 1)} ms/item`;
     say('P1', `bare  node-llama-cpp: ${describe(b)}`);
-    say('P1', `queue Workbench run : ${describe(q)}`);
+    say('P1', `queue run          : ${describe(q)}`);
     say('P1', `per-rep ratios: ${perRep.map((r) => f(r)).join(', ')} · pooled ${f(pooled)} · CPU-time ratio ${f(cpuRatio)}`);
     say('P1', `identical outputs (last rep): ${same}/${n}`);
     for (const p of problems) say('P1', `PROBLEM: ${p}`);

@@ -17,7 +17,7 @@ import {
   timedQueueRun,
   URIAL_DIR,
   verdict,
-  withBenchWorkbench,
+  withBenchServices,
   type BenchOptions,
   type BenchResult,
 } from './common';
@@ -29,7 +29,7 @@ export async function runP2(options: BenchOptions): Promise<BenchResult> {
   const { items: n, maxTokens, threads, urialContextSize: contextSize } = options;
   const naiveN = Math.min(options.naiveItems, n);
   say('P2', `URIAL prefix reuse · inst_1k_v4 (en) · ${n} items (naive arm ${naiveN}) × ≤${maxTokens} tokens · ${threads} thread(s) · context ${contextSize}`);
-  return withBenchWorkbench('p2', async ({ workbench, modelId, datasetId }) => {
+  return withBenchServices('p2', async ({ workbench, modelId, datasetId }) => {
     const items = firstItems(workbench, datasetId, n);
     const method = createUrialMethod({ resourcesDir: RESOURCES_DIR, officialDir: URIAL_DIR }).prepare({ method: 'urial', promptLang: 'en' });
     const prompts = items.map((item) => {

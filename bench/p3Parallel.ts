@@ -3,14 +3,14 @@
  * exercised) with the queue's `backend.parallel` = 4 against 1, same items, threads and context size per sequence.
  */
 import type { Services } from '../src/main/services/createServices';
-import { f, itemsPerMin, mean, say, timedQueueRun, verdict, withBenchWorkbench, type BenchOptions, type BenchResult, type TimedRun } from './common';
+import { f, itemsPerMin, mean, say, timedQueueRun, verdict, withBenchServices, type BenchOptions, type BenchResult, type TimedRun } from './common';
 
 const TARGET = 1.5;
 
 export async function runP3(options: BenchOptions): Promise<BenchResult> {
   const { items: n, maxTokens, threads, urialContextSize: contextSize, parallel } = options;
   say('P3', `parallel sequences · URIAL inst_1k_v4 (en) · ${n} items × ≤${maxTokens} tokens · ${threads} thread(s) · parallel ${parallel} vs 1 · context ${contextSize}/sequence`);
-  return withBenchWorkbench('p3', async ({ workbench, modelId, datasetId }) => {
+  return withBenchServices('p3', async ({ workbench, modelId, datasetId }) => {
     const request = { model: String(modelId), dataset: String(datasetId), maxTokens, threads, contextSize };
     // Warm-up: loads the model into the BackendPool (zero-shot, so the URIAL prefix is not primed by it).
     await timedQueueRun(workbench, { ...request, method: 'zero-shot', parallel: 1, subset: { limit: 1 } });
