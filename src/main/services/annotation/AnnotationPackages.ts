@@ -13,7 +13,7 @@ import { AnnotatorPackages, type AnnotatorRepos } from './AnnotatorPackages';
 import { createPackages } from './packageOut';
 import { StudyMerge } from './StudyMerge';
 
-/** The store repos the annotation-package service works with (no Workbench, no SQL of its own). */
+/** The store repos the annotation-package service works with (no SQL of its own). */
 export type AnnotationPackageRepos = AnnotatorRepos;
 
 /**
