@@ -21,6 +21,7 @@ import { GenerationsService } from './generations/GenerationsService';
 import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
+import { Ownership } from './ownership';
 import { loadRemoteBackend } from './models/remoteModels';
 import { ResultsService } from './results/ResultsService';
 import { RunQueue } from './runs/RunQueue';
@@ -47,6 +48,9 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(options: ServicesOptions) {
   const store: Store = openStore(join(options.dataDir, 'workbench.sqlite'));
   const events = new EventHub();
+  // Work whose owner is gone (a crash, kill -9, a closed window) is marked interrupted before anything starts.
+  const reclaimed = store.leases.reclaimStale();
+  const ownership = new Ownership(store.leases);
   const prompting: PromptMethodOptions = { urialDirs: { resourcesDir: options.resourcesDir, officialDir: options.urialOfficialDir } };
 
   const library = new ModelLibrary(store);
@@ -60,14 +64,14 @@ export function createServices(options: ServicesOptions) {
   const detection = new DetectionService(store);
   const runs = new RunsService({ store, library, datasets, detection, pool, prompting, detectOnGenerate: options.detectOnGenerate !== false });
   const judging = new Judging({ store, library, pool, secrets: options.secrets });
-  const queue = new RunQueue(store, runs, judging, {
+  const queue = new RunQueue(store, runs, judging, ownership, {
     progress: (p) => events.emit('run.progress', p),
     changed: (runId, status) => events.emit('runs.changed', { runId, status }),
     judgeProgress: (p) => events.emit('judgeRun.progress', p),
     judgeChanged: (judgeRunId, status) => events.emit('judgeRuns.changed', { judgeRunId, status }),
   });
   const downloads = createModelDownloads(
-    { downloads: store.downloads, library, downloadDir: () => settings.read().downloadDir },
+    { downloads: store.downloads, library, downloadDir: () => settings.read().downloadDir, ownership, interrupted: reclaimed.downloads },
     {
       onProgress: (d) => events.emit('download.progress', d),
       onChanged: (downloadId, status) => events.emit('downloads.changed', { downloadId, status }),
@@ -76,6 +80,8 @@ export function createServices(options: ServicesOptions) {
   const stopSha = library.onSha((progress) => events.emit('models.sha', progress));
   // The pool owns the model slot's state: every load, unload or failure, by a run or a judge, is one event.
   pool.onState((state) => events.emit('model.state', state));
+  for (const runId of reclaimed.runs) events.emit('runs.changed', { runId, status: 'interrupted' });
+  for (const judgeRunId of reclaimed.judgeRuns) events.emit('judgeRuns.changed', { judgeRunId, status: 'interrupted' });
 
   let stopped: Promise<void> | undefined;
   /** Pauses running work (runs, judge runs, downloads) so all of it can resume; idempotent. */

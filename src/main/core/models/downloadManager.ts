@@ -15,7 +15,16 @@ export interface DownloadStorePort {
   get(id: number): DownloadRecord | undefined;
   list(): DownloadRecord[];
   update(id: number, patch: Patch): DownloadRecord;
-  pauseInterrupted(): number;
+  /** Pauses these downloads if they are still transferring or verifying, with `error` saying why. */
+  pauseInterrupted(ids: number[], error: string): number;
+}
+
+/** This process's claim on a download while it transfers (services/Ownership, a `download` lease). */
+export interface DownloadOwnership {
+  /** Throws a Conflict when another live process is transferring it. */
+  claim(id: number, onLost: () => void): void;
+  release(id: number): void;
+  assertFree(id: number): void;
 }
 
 export interface DownloadManagerOptions {
@@ -30,7 +39,15 @@ export interface DownloadManagerOptions {
   freeSpace?: FreeSpaceProbe;
   /** Extra HTTP headers for every transfer (e.g. `Authorization` for gated Hugging Face repositories). */
   headers?: Record<string, string>;
+  /** Run ownership across processes sharing the store (none: this manager assumes it is alone). */
+  ownership?: DownloadOwnership;
+  /** Downloads whose owning process was found gone at startup (LeaseRepo.reclaimStale): paused now. */
+  interrupted?: number[];
 }
+
+/** Stored with a download its owner left behind. */
+export const INTERRUPTED_DOWNLOAD =
+  'The process that was downloading this stopped before it finished (closed or crashed). Resume continues from the bytes on disk.';
 
 interface Active {
   /** Aborting it stops the transfer; the partial file stays (node-llama-cpp's deleteTempFileOnCancel: false). */
@@ -58,8 +75,9 @@ export class DownloadManager {
 
   constructor(options: DownloadManagerOptions) {
     this.#options = options;
-    // Whatever was transferring when the app last stopped is paused now; its bytes are on disk.
-    options.store.pauseInterrupted();
+    // Only what a dead process left transferring: another live process sharing the store keeps its downloads.
+    // Their bytes are on disk.
+    options.store.pauseInterrupted(options.interrupted ?? [], INTERRUPTED_DOWNLOAD);
   }
 
   list(): DownloadInfo[] {
@@ -76,8 +94,11 @@ export class DownloadManager {
    * download's folder instead of the download-folder setting.
    */
   async start(uri: string, catalogueId?: string, dir?: string): Promise<DownloadInfo> {
-    const busy = this.#options.store.list().find((d) => d.uri === uri && this.#active.has(d.id));
+    const same = this.#options.store.list().filter((d) => d.uri === uri);
+    const busy = same.find((d) => this.#active.has(d.id));
     if (busy) throw new Error(`${uri} is already downloading (download ${busy.id}).`);
+    // The same file transferring in another process: two transfers would write one partial file.
+    for (const d of same) if (d.status === 'downloading' || d.status === 'verifying') this.#options.ownership?.assertFree(d.id);
     const record = this.#options.store.insert({ uri, dir: dir ?? this.#options.downloadDir(), catalogueId: catalogueId ?? null });
     return this.#begin(record);
   }
@@ -133,6 +154,8 @@ export class DownloadManager {
   async #begin(record: DownloadRecord): Promise<DownloadInfo> {
     const id = record.id;
     const controller = new AbortController();
+    // Before any state changes: a download another process is transferring is refused (Conflict) untouched.
+    this.#options.ownership?.claim(id, () => void this.pause(id));
     let finish!: () => void;
     const active: Active = { controller, stopping: null, verifying: false, bytesPerSecond: null, settled: new Promise((r) => (finish = r)) };
     this.#active.set(id, active);
@@ -149,6 +172,7 @@ export class DownloadManager {
       await assertDiskSpace(record.dir, Math.max(0, transfer.totalBytes - transfer.downloadedBytes), this.#options.freeSpace ?? probeFreeSpace);
     } catch (err) {
       this.#active.delete(id);
+      this.#options.ownership?.release(id);
       finish();
       this.#set(id, { status: 'failed', error: describeTransferError(record.uri, err) });
       throw new Error(describeTransferError(record.uri, err));
@@ -156,6 +180,7 @@ export class DownloadManager {
     this.#set(id, { fileName: transfer.fileName, totalBytes: transfer.totalBytes, downloadedBytes: transfer.downloadedBytes });
     void this.#transfer(id, active, transfer).finally(() => {
       this.#active.delete(id);
+      this.#options.ownership?.release(id);
       finish();
     });
     return this.get(id);

@@ -182,6 +182,11 @@ export class Judging {
 
   // JUDGE RUNS
 
+  /**
+   * A judge run for these settings: an unfinished one with the same judge and config if there is one (an
+   * interrupted run resumes; one running in another process is then refused at start, never run twice), else a
+   * new one.
+   */
   createJudgeRun(request: JudgeRunCreateRequest): JudgeRunRecord {
     const judge = this.judge(request.judgeId);
     for (const runId of request.runIds) if (!this.#store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
@@ -196,13 +201,13 @@ export class Judging {
       seed: request.seed ?? JUDGE_RUN_DEFAULTS.seed,
       maxTokens: request.maxTokens ?? JUDGE_RUN_DEFAULTS.maxTokens,
     };
-    return this.#store.judgeRuns.insert({
+    return this.#store.judgeRuns.findOrInsert({
       name: request.name ?? `${judge.name} · runs ${config.runIds.join(',')} · ${config.judgeLang}${config.repeats > 1 ? ` ×${config.repeats}` : ''}`,
       judgeId: judge.id,
       config,
       environment: processEnvironment(),
       total: this.#plan(config).length,
-    });
+    }).run;
   }
 
   judgeRun(judgeRunId: number): JudgeRunRecord {
