@@ -85,6 +85,7 @@ void app.whenReady().then(() => {
       dataDir,
       resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
+      watchStaleOwners: true,
       // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
       secrets: {
         encrypt: (text) => {

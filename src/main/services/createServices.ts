@@ -8,6 +8,7 @@ import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import { isRemoteModelPath } from '../core/inference/openai';
 import { listUrialPromptLangs, type PromptMethodOptions } from '../core/prompting';
 import { BackendPool } from '../core/runs/BackendPool';
+import { LEASE_HEARTBEAT_MS } from '../store/LeaseRepo';
 import { openStore, type Store } from '../store/openStore';
 import { APP_VERSION } from './app/appVersion';
 import { AnnotationPackages } from './annotation/AnnotationPackages';
@@ -41,6 +42,11 @@ export interface ServicesOptions {
   detectOnGenerate?: boolean;
   /** Encrypts judges' API keys with the OS keychain (desktop app only); without it keys come from environment variables. */
   secrets?: SecretsPort;
+  /**
+   * Long-lived processes (the app, serve): also look for dead owners every LEASE_HEARTBEAT_MS, not only at start,
+   * so a CLI run killed meanwhile shows as interrupted without a restart. Short CLI commands look once.
+   */
+  watchStaleOwners?: boolean;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -80,13 +86,20 @@ export function createServices(options: ServicesOptions) {
   const stopSha = library.onSha((progress) => events.emit('models.sha', progress));
   // The pool owns the model slot's state: every load, unload or failure, by a run or a judge, is one event.
   pool.onState((state) => events.emit('model.state', state));
-  for (const runId of reclaimed.runs) events.emit('runs.changed', { runId, status: 'interrupted' });
-  for (const judgeRunId of reclaimed.judgeRuns) events.emit('judgeRuns.changed', { judgeRunId, status: 'interrupted' });
+  const staleSweep = options.watchStaleOwners
+    ? setInterval(() => {
+        const found = store.leases.reclaimStale();
+        for (const runId of found.runs) events.emit('runs.changed', { runId, status: 'interrupted' });
+        for (const judgeRunId of found.judgeRuns) events.emit('judgeRuns.changed', { judgeRunId, status: 'interrupted' });
+        downloads.markInterrupted(found.downloads);
+      }, LEASE_HEARTBEAT_MS).unref()
+    : undefined;
 
   let stopped: Promise<void> | undefined;
   /** Pauses running work (runs, judge runs, downloads) so all of it can resume; idempotent. */
   const stopWork = () =>
     (stopped ??= (async () => {
+      clearInterval(staleSweep);
       stopSha();
       await downloads.shutdown();
       await queue.shutdown();

@@ -75,9 +75,17 @@ export class DownloadManager {
 
   constructor(options: DownloadManagerOptions) {
     this.#options = options;
-    // Only what a dead process left transferring: another live process sharing the store keeps its downloads.
-    // Their bytes are on disk.
-    options.store.pauseInterrupted(options.interrupted ?? [], INTERRUPTED_DOWNLOAD);
+    this.markInterrupted(options.interrupted ?? []);
+  }
+
+  /**
+   * Pauses downloads whose owning process is gone (LeaseRepo.reclaimStale), with a message saying so. Only
+   * those: another live process sharing the store keeps its transfers. Their bytes are on disk to resume from.
+   */
+  markInterrupted(ids: number[]): void {
+    const before = new Map(ids.map((id) => [id, this.#options.store.get(id)?.status]));
+    this.#options.store.pauseInterrupted(ids, INTERRUPTED_DOWNLOAD);
+    for (const [id, status] of before) if (status !== this.#options.store.get(id)?.status) this.#options.onChanged?.(id, 'paused');
   }
 
   list(): DownloadInfo[] {
