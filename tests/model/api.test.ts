@@ -45,7 +45,7 @@ describe('the API over a real store and model', { timeout: 120_000 }, () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect(!bad.ok && bad.error.issues?.[0]?.path).toBe('runId');
     expect(await api.handle('runs.get', { runId: 99 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await api.handle('models.add', { path: join(REPO, 'package.json') })).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringMatching(/not a GGUF/) } });
+    expect(await api.handle('models.add', { path: join(REPO, 'package.json') })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/not a GGUF/) } });
   });
 
   it('plans, creates and runs a batch, pushing progress and status events', async () => {
