@@ -87,6 +87,7 @@ void app.whenReady().then(() => {
       resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
       reference: referenceEnv(),
+      watchStaleOwners: true,
       // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
       secrets: {
         encrypt: (text) => {

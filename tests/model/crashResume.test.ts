@@ -46,6 +46,10 @@ describe('a CLI run killed with SIGKILL mid-run', { timeout: 240_000 }, () => {
     expect(before.length).toBeGreaterThanOrEqual(10);
     expect(before.length).toBeLessThan(ITEMS);
 
+    // The next process finds the owner gone: the run says so (not `running` forever) and can be resumed.
+    expect(cli([...g, 'runs', 'list']).stdout).toMatch(new RegExp(`^${runId}\tinterrupted\t${before.length}/${ITEMS}\t`, 'm'));
+    expect(cli([...g, 'runs', 'status', runId]).lastLine).toBe('interrupted');
+
     const resumed = cli([...g, 'runs', 'resume', runId]);
     expect(resumed.code, resumed.stderr).toBe(0);
 

@@ -39,7 +39,13 @@ export function useDataDirOption(read: () => string | undefined): void {
 export function backendOf(transport: AppInfo['transport'] = 'cli'): { services: Services; api: Api } {
   if (!backend) {
     const dataDir = dataDirOption() ?? process.env.ALIGN_DATA_DIR ?? defaultDataDir();
-    const services = createServices({ dataDir: userPath(dataDir), resourcesDir: RESOURCES_DIR, urialOfficialDir: urialOfficialDir(), reference: referenceEnv() });
+    const services = createServices({
+      dataDir: userPath(dataDir),
+      resourcesDir: RESOURCES_DIR,
+      urialOfficialDir: urialOfficialDir(),
+      reference: referenceEnv(),
+      watchStaleOwners: transport === 'http',
+    });
     backend = { services, api: createApi(services, { transport }) };
   }
   return backend;

@@ -8,6 +8,7 @@ import { readModelCatalogue } from '../core/models/downloadCatalogue';
 import { isRemoteModelPath } from '../core/inference/openai';
 import { listUrialPromptLangs, type PromptMethodOptions } from '../core/prompting';
 import { BackendPool, type BackendLoader } from '../core/runs/BackendPool';
+import { LEASE_HEARTBEAT_MS } from '../store/LeaseRepo';
 import { openStore, type Store } from '../store/openStore';
 import { APP_VERSION } from './app/appVersion';
 import { AnnotationPackages } from './annotation/AnnotationPackages';
@@ -22,6 +23,7 @@ import { GenerationsService } from './generations/GenerationsService';
 import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
+import { Ownership } from './ownership';
 import { loadRemoteBackend } from './models/remoteModels';
 import { ReferenceService, type ReferenceOptions } from './reference/ReferenceService';
 import { ResultsService } from './results/ResultsService';
@@ -49,6 +51,11 @@ export interface ServicesOptions {
   secrets?: SecretsPort;
   /** Loads a model into the slot; default: local GGUFs through llama.cpp, `openai:` paths on their server. Tests script it. */
   loadModel?: BackendLoader;
+  /**
+   * Long-lived processes (the app, serve): also look for dead owners every LEASE_HEARTBEAT_MS, not only at start,
+   * so a CLI run killed meanwhile shows as interrupted without a restart. Short CLI commands look once.
+   */
+  watchStaleOwners?: boolean;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -56,6 +63,9 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(options: ServicesOptions) {
   const store: Store = openStore(join(options.dataDir, 'workbench.sqlite'));
   const events = new EventHub();
+  // Work whose owner is gone (a crash, kill -9, a closed window) is marked interrupted before anything starts.
+  const reclaimed = store.leases.reclaimStale();
+  const ownership = new Ownership(store.leases);
   const settings = new AppSettingsService(store.settings, options.dataDir);
   const reference = new ReferenceService(settings, options.dataDir, options.reference ?? {}, (p) => events.emit('reference.progress', p));
   const prompting: PromptMethodOptions = {
@@ -89,14 +99,14 @@ export function createServices(options: ServicesOptions) {
   const detection = new DetectionService(store);
   const runs = new RunsService({ store, library, datasets, detection, pool, prompting, detectOnGenerate: options.detectOnGenerate !== false });
   const judging = new Judging({ store, library, pool, secrets: options.secrets });
-  const queue = new RunQueue(store, runs, judging, {
+  const queue = new RunQueue(store, runs, judging, ownership, {
     progress: (p) => events.emit('run.progress', p),
     changed: (runId, status) => events.emit('runs.changed', { runId, status }),
     judgeProgress: (p) => events.emit('judgeRun.progress', p),
     judgeChanged: (judgeRunId, status) => events.emit('judgeRuns.changed', { judgeRunId, status }),
   });
   const downloads = createModelDownloads(
-    { downloads: store.downloads, library, downloadDir: () => settings.read().downloadDir },
+    { downloads: store.downloads, library, downloadDir: () => settings.read().downloadDir, ownership, interrupted: reclaimed.downloads },
     {
       onProgress: (d) => events.emit('download.progress', d),
       onChanged: (downloadId, status) => events.emit('downloads.changed', { downloadId, status }),
@@ -105,11 +115,20 @@ export function createServices(options: ServicesOptions) {
   const stopSha = library.onSha((progress) => events.emit('models.sha', progress));
   // The pool owns the model slot's state: every load, unload or failure, by a run or a judge, is one event.
   pool.onState((state) => events.emit('model.state', state));
+  const staleSweep = options.watchStaleOwners
+    ? setInterval(() => {
+        const found = store.leases.reclaimStale();
+        for (const runId of found.runs) events.emit('runs.changed', { runId, status: 'interrupted' });
+        for (const judgeRunId of found.judgeRuns) events.emit('judgeRuns.changed', { judgeRunId, status: 'interrupted' });
+        downloads.markInterrupted(found.downloads);
+      }, LEASE_HEARTBEAT_MS).unref()
+    : undefined;
 
   let stopped: Promise<void> | undefined;
   /** Pauses running work (runs, judge runs, downloads) so all of it can resume; idempotent. */
   const stopWork = () =>
     (stopped ??= (async () => {
+      clearInterval(staleSweep);
       stopSha();
       datasetDownloads.cancelAll();
       await downloads.shutdown();

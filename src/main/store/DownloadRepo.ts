@@ -67,10 +67,9 @@ export class DownloadRepo {
    * Transfers that were live when the process ended (quit, crash) are paused: nothing is transferring them
    * now, and their partial file is still on disk to resume from.
    */
-  pauseInterrupted(): number {
-    return this.db
-      .prepare(`UPDATE downloads SET status = 'paused', updated_at = ? WHERE status IN ('downloading', 'verifying')`)
-      .run(nowIso()).changes;
+  pauseInterrupted(ids: number[], error: string): number {
+    const pause = this.db.prepare(`UPDATE downloads SET status = 'paused', error = ?, updated_at = ? WHERE id = ? AND status IN ('downloading', 'verifying')`);
+    return this.db.transaction(() => ids.reduce((n, id) => n + pause.run(error, nowIso(), id).changes, 0))();
   }
 }
 

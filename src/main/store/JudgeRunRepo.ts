@@ -43,6 +43,25 @@ export class JudgeRunRepo {
     return this.get(id)!;
   }
 
+  /**
+   * The unfinished judge run (pending, running or interrupted) with exactly this judge and config, else a new
+   * one: the same `judge` command after a crash resumes its run, and one running elsewhere is found (and its
+   * start refused) instead of being duplicated. One IMMEDIATE transaction, so two processes asking at once get
+   * one run between them.
+   */
+  findOrInsert(run: Parameters<JudgeRunRepo['insert']>[0]): { run: JudgeRunRecord; created: boolean } {
+    return this.db
+      .transaction(() => {
+        const found = this.db
+          .prepare<[number, string], { id: number }>(
+            `SELECT id FROM judge_runs WHERE judge_id = ? AND config_json = ? AND status IN ('pending', 'running', 'interrupted') ORDER BY id DESC LIMIT 1`,
+          )
+          .get(run.judgeId, JSON.stringify(run.config));
+        return found ? { run: this.get(found.id)!, created: false } : { run: this.insert(run), created: true };
+      })
+      .immediate();
+  }
+
   get(id: number): JudgeRunRecord | undefined {
     const row = this.db.prepare<[number], JudgeRunRow>('SELECT * FROM judge_runs WHERE id = ?').get(id);
     return row && toJudgeRun(row);

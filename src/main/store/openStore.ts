@@ -16,6 +16,7 @@ import { GenerationRepo } from './GenerationRepo';
 import { JudgementRepo } from './JudgementRepo';
 import { JudgeRepo } from './JudgeRepo';
 import { JudgeRunRepo } from './JudgeRunRepo';
+import { LeaseRepo } from './LeaseRepo';
 import { ModelRepo } from './ModelRepo';
 import { ResultsRepo } from './ResultsRepo';
 import { ProgressRepo } from './ProgressRepo';
@@ -43,6 +44,8 @@ export interface Store {
   readonly results: ResultsRepo;
   readonly downloads: DownloadRepo;
   readonly settings: SettingsRepo;
+  /** Run ownership: who works on which run, judge run or download (migration 0011). */
+  readonly leases: LeaseRepo;
   /** Runs `work` in one transaction: every write in it lands, or none does. */
   transaction<T>(work: () => T): T;
   readonly progress: ProgressRepo;
@@ -80,6 +83,7 @@ export function openStore(path: string): Store {
     results: new ResultsRepo(db),
     downloads: new DownloadRepo(db),
     settings: new SettingsRepo(db),
+    leases: new LeaseRepo(db),
     transaction: (work) => db.transaction(work)(),
     progress: new ProgressRepo(db),
     close: () => db.close(),

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendPool } from '../../../src/main/core/runs/BackendPool';
 import { executeRun } from '../../../src/main/core/runs/executeRun';
+import { Ownership } from '../../../src/main/services/ownership';
 import { RunQueue } from '../../../src/main/services/runs/RunQueue';
 import { storePort } from '../../../src/main/services/runs/storePort';
 import type { Store } from '../../../src/main/store/openStore';
@@ -41,7 +42,7 @@ function setUp(hangOn: Set<string> = new Set(), crashOn: Set<number> = new Set()
     },
   };
   const judging = { startJudgeRun: () => Promise.reject(new Error('no judge runs in these tests')) };
-  const queue = new RunQueue(store, runs, judging, {
+  const queue = new RunQueue(store, runs, judging, new Ownership(store.leases), {
     progress: () => {},
     changed: (runId, status) => changes.push([runId, status]),
     judgeProgress: () => {},

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createApi, type Api } from '../../../src/main/api/createApi';
 import { createServices, type Services } from '../../../src/main/services/createServices';
+import { LeaseRepo } from '../../../src/main/store/LeaseRepo';
 import { MAX_BODY_BYTES, startHttpServer, type HttpServer } from '../../../src/main/transports/http/startHttpServer';
 import { CONTENT_SECURITY_POLICY } from '../../../src/shared/contentSecurityPolicy';
 import { REPO } from '../../support/paths';
@@ -117,10 +118,49 @@ describe('startHttpServer (serve mode transport)', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
-    // A file the user named that cannot be read is their input, not our fault: 422 (issue 15), not 500.
+    // A path that names no file is the caller's to fix: 422, not a server fault.
     const failed = await post('datasets.preview', { path: join(dir, 'no-such-file.jsonl') });
     expect(failed.status).toBe(422);
-    expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'no-such-file.jsonl: cannot read the file (ENOENT). Check the path.' } });
+  });
+
+  it('over the real API: expected failures are 4xx with the typed body and are not logged; a real fault is 500 and logged', async () => {
+    const logged: string[] = [];
+    const logging = await startHttpServer({ api, port: 0, token: TOKEN, log: (m) => logged.push(m) });
+    const broken = createServices({ dataDir: join(dir, 'broken'), resourcesDir: join(REPO, 'resources') });
+    const brokenServer = await startHttpServer({ api: createApi(broken, { transport: 'http' }), port: 0, token: TOKEN, log: (m) => logged.push(m) });
+    const call = async (port: number, method: string, body: unknown) => {
+      const r = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    };
+    try {
+      const bad = join(dir, 'bad.jsonl');
+      writeFileSync(bad, '{"id": "1", "instruction": "ok"}\n{"id": "2", "instruction": \n');
+      expect(await call(logging.port, 'datasets.preview', { path: bad })).toEqual({
+        status: 422,
+        body: { ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^bad\.jsonl:2: invalid JSON/) } },
+      });
+      expect((await call(logging.port, 'runs.get', { runId: 424242 })).status).toBe(404);
+
+      // A judge run another live process owns: 409, in the words the CLI prints.
+      workbench.store.db.prepare("INSERT INTO judges (id, name, kind, identity, created_at) VALUES (77, 'j', 'openai', 'openai:x#y', 'now')").run();
+      const judgeRun = workbench.store.judgeRuns.insert({ name: 'jr', judgeId: 77, config: {} as never, environment: {}, total: 1 }).id;
+      new LeaseRepo(workbench.store.db).acquire('judgeRun', judgeRun);
+      expect(await call(logging.port, 'judgeRuns.start', { judgeRunId: judgeRun })).toEqual({
+        status: 409,
+        body: { ok: false, error: { code: 'conflict', message: `judge run ${judgeRun} is running in another window or process (pid ${process.pid} on this machine).` } },
+      });
+      expect(logged).toEqual([]);
+
+      // A store that is gone is our fault, not the caller's.
+      broken.store.close();
+      const fault = await call(brokenServer.port, 'datasets.list', {});
+      expect(fault).toMatchObject({ status: 500, body: { ok: false, error: { code: 'failed' } } });
+      expect(logged).toEqual([`datasets.list: ${fault.body.error.message}`]);
+    } finally {
+      await logging.close();
+      await brokenServer.close();
+    }
   });
 
   it('answers the typed error kinds with 4xx and logs only real server faults (500)', async () => {

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../services/errors';
+import { Conflict, NotFoundError } from '../../services/errors';
 import { judgeHumanAgreement } from '../../services/judging/judgeHumanAgreement';
 import type { HandlerContext, HandlersFor } from './types';
 
@@ -13,7 +13,7 @@ export function judgingHandlers(ctx: HandlerContext): HandlersFor<'judgeRuns' | 
     'judges.test': ({ judgeId }) => {
       // A local judge loads into the one model slot: testing it mid-run would pull the model from under the run.
       if (judging.judge(judgeId).kind === 'local' && queue.busy)
-        throw new Error('A run is in progress and holds the model slot: test a local judge when the queue is idle (or pause the run).');
+        throw new Conflict('A run is in progress and holds the model slot: test a local judge when the queue is idle (or pause the run).');
       return judging.testJudge(judgeId);
     },
     'rubrics.list': () => services.store.rubrics.list(),

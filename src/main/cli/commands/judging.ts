@@ -57,6 +57,8 @@ export function registerJudging(program: Command): void {
         runIds: o.run.map(runIdOf), judgeId: o.judge, repeats: o.repeats, judgeLang: o.judgeLang, rubricVersion: o.rubric,
         safetyRubricVersion: o.safetyRubric, temperature: o.temperature, seed: o.seed, maxTokens: o.maxTokens, name: o.name,
       });
+      // The service hands back the unfinished run of these exact settings when there is one (see createJudgeRun).
+      if (created.status === 'interrupted') console.error(`judge run ${created.id} was interrupted (its process stopped): resuming it`);
       console.error(`judge run ${created.id} "${created.name}": ${created.total} judge calls planned`);
       const ends = watchEnds('judgeRuns.changed', (e) => e.judgeRunId, (e) => isFinal(e.status));
       const report = createJudgeProgressReporter(created.total);

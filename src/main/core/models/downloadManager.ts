@@ -17,7 +17,16 @@ export interface DownloadStorePort {
   get(id: number): DownloadRecord | undefined;
   list(): DownloadRecord[];
   update(id: number, patch: Patch): DownloadRecord;
-  pauseInterrupted(): number;
+  /** Pauses these downloads if they are still transferring or verifying, with `error` saying why. */
+  pauseInterrupted(ids: number[], error: string): number;
+}
+
+/** This process's claim on a download while it transfers (services/Ownership, a `download` lease). */
+export interface DownloadOwnership {
+  /** Throws a Conflict when another live process is transferring it. */
+  claim(id: number, onLost: () => void): void;
+  release(id: number): void;
+  assertFree(id: number): void;
 }
 
 export interface DownloadManagerOptions {
@@ -33,6 +42,10 @@ export interface DownloadManagerOptions {
   /** Extra HTTP headers for every transfer (e.g. `Authorization` for gated Hugging Face repositories). */
   headers?: Record<string, string>;
   timeouts?: Partial<DownloadTimeouts>;
+  /** Run ownership across processes sharing the store (none: this manager assumes it is alone). */
+  ownership?: DownloadOwnership;
+  /** Downloads whose owning process was found gone at startup (LeaseRepo.reclaimStale): paused now. */
+  interrupted?: number[];
 }
 
 export interface DownloadTimeouts {
@@ -48,6 +61,10 @@ export interface DownloadTimeouts {
 
 /** Offline must be said in under 15 s (issue 14); a stall of half a minute is not a slow server any more. */
 export const DEFAULT_DOWNLOAD_TIMEOUTS: DownloadTimeouts = { answerMs: 10_000, resolveMs: 20_000, stallMs: 30_000, stopGraceMs: 500 };
+
+/** Stored with a download its owner left behind. */
+export const INTERRUPTED_DOWNLOAD =
+  'The process that was downloading this stopped before it finished (closed or crashed). Resume continues from the bytes on disk.';
 
 interface Active {
   /** Aborting it stops the transfer; the partial file stays (node-llama-cpp's deleteTempFileOnCancel: false). */
@@ -79,8 +96,17 @@ export class DownloadManager {
   constructor(options: DownloadManagerOptions) {
     this.#options = options;
     this.#timeouts = { ...DEFAULT_DOWNLOAD_TIMEOUTS, ...options.timeouts };
-    // Whatever was transferring when the app last stopped is paused now; its bytes are on disk.
-    options.store.pauseInterrupted();
+    this.markInterrupted(options.interrupted ?? []);
+  }
+
+  /**
+   * Pauses downloads whose owning process is gone (LeaseRepo.reclaimStale), with a message saying so. Only
+   * those: another live process sharing the store keeps its transfers. Their bytes are on disk to resume from.
+   */
+  markInterrupted(ids: number[]): void {
+    const before = new Map(ids.map((id) => [id, this.#options.store.get(id)?.status]));
+    this.#options.store.pauseInterrupted(ids, INTERRUPTED_DOWNLOAD);
+    for (const [id, status] of before) if (status !== this.#options.store.get(id)?.status) this.#options.onChanged?.(id, 'paused');
   }
 
   list(): DownloadInfo[] {
@@ -98,8 +124,11 @@ export class DownloadManager {
    * download's folder instead of the download-folder setting.
    */
   async start(uri: string, catalogueId?: string, dir?: string): Promise<DownloadInfo> {
-    const busy = this.#options.store.list().find((d) => d.uri === uri && this.#active.has(d.id));
+    const same = this.#options.store.list().filter((d) => d.uri === uri);
+    const busy = same.find((d) => this.#active.has(d.id));
     if (busy) throw new Error(`${uri} is already downloading (download ${busy.id}).`);
+    // The same file transferring in another process: two transfers would write one partial file.
+    for (const d of same) if (d.status === 'downloading' || d.status === 'verifying') this.#options.ownership?.assertFree(d.id);
     const record = this.#options.store.insert({ uri, dir: dir ?? this.#options.downloadDir(), catalogueId: catalogueId ?? null });
     return this.#begin(record);
   }
@@ -155,6 +184,8 @@ export class DownloadManager {
   async #begin(record: DownloadRecord): Promise<DownloadInfo> {
     const id = record.id;
     const controller = new AbortController();
+    // Before any state changes: a download another process is transferring is refused (Conflict) untouched.
+    this.#options.ownership?.claim(id, () => void this.pause(id));
     let finish!: () => void;
     const active: Active = {
       controller,
@@ -175,6 +206,7 @@ export class DownloadManager {
       // A stop while connecting is not a failure: the caller of start/resume gets the stopped state (cancel also
       // removes any partial file once `settled` resolves).
       if (active.stopping) this.#set(id, { status: active.stopping === 'pause' ? 'paused' : 'cancelled', error: null });
+      this.#options.ownership?.release(id);
       finish();
       if (active.stopping) return this.get(id);
       this.#set(id, { status: 'failed', error: describeTransferError(record.uri, err) });
@@ -183,6 +215,7 @@ export class DownloadManager {
     this.#set(id, { fileName: transfer.fileName, totalBytes: transfer.totalBytes, downloadedBytes: transfer.downloadedBytes });
     void this.#transfer(id, active, transfer).finally(() => {
       this.#active.delete(id);
+      this.#options.ownership?.release(id);
       finish();
     });
     return this.get(id);

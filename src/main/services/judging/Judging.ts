@@ -18,7 +18,7 @@ import type { JudgeRunRecord } from '../../store/JudgeRunRepo';
 import type { BackendPool } from '../../core/runs/BackendPool';
 import type { Store } from '../../store/openStore';
 import { processEnvironment } from '../environment';
-import { NotFoundError } from '../errors';
+import { InputError, NotFoundError } from '../errors';
 import type { ModelLibrary } from '../models/ModelLibrary';
 import { judgeRunStorePort } from './judgeRunStorePort';
 
@@ -75,8 +75,8 @@ export class Judging {
   async addJudge(request: JudgeAddRequest): Promise<JudgeInfo> {
     if (request.kind === 'local') {
       const model = await this.#library.resolve(request.model);
-      if (isRemoteModelPath(model.path)) throw new Error(`Model ${model.id} is served remotely (${model.path}): add it as a judge with --openai <base-url> --model <name>.`);
-      if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it cannot judge.`);
+      if (isRemoteModelPath(model.path)) throw new InputError(`Model ${model.id} is served remotely (${model.path}): add it as a judge with --openai <base-url> --model <name>.`);
+      if (!model.runnable) throw new InputError(`Model ${model.id} (${model.path}) is vocab-only: it cannot judge.`);
       return this.#store.judges.upsert({
         name: request.name ?? model.name,
         kind: 'local',
@@ -90,9 +90,9 @@ export class Judging {
         maxRetries: 0,
       });
     }
-    if (request.apiKey && request.apiKeyEnv) throw new Error('Give the API key either directly (apiKey) or as an environment variable name (apiKeyEnv), not both.');
+    if (request.apiKey && request.apiKeyEnv) throw new InputError('Give the API key either directly (apiKey) or as an environment variable name (apiKeyEnv), not both.');
     if (request.apiKey && !this.secrets)
-      throw new Error(
+      throw new InputError(
         'API keys can only be stored encrypted, with the desktop app\'s OS keychain, which this mode does not have. Put the key in an environment variable and give its name instead (apiKeyEnv, or --api-key-env on the command line).',
       );
     const baseUrl = normalizeBaseUrl(request.baseUrl);
@@ -149,7 +149,7 @@ export class Judging {
   async openJudge(info: JudgeInfo, onModelLoad: (fraction: number) => void): Promise<{ judge: Judge; concurrency: number }> {
     if (info.kind === 'local') {
       const model = info.modelId != null ? this.#store.models.get(info.modelId) : undefined;
-      if (!model) throw new Error(`Judge "${info.name}": its model is not in the library any more. Add the judge again with "judges add --gguf".`);
+      if (!model) throw new NotFoundError(`Judge "${info.name}": its model is not in the library any more. Add the judge again with "judges add --gguf".`);
       const lease = await this.#pool.acquire({ modelPath: model.path, gpu: 'auto', threads: await this.#library.threadsFor(model) }, onModelLoad);
       return { judge: new BackendJudge(lease.backend, { identity: info.identity, prompt: model.chatTemplate ? 'chat' : 'completion', release: lease.release }), concurrency: 1 };
     }
@@ -175,13 +175,18 @@ export class Judging {
   saveRubric(from: string, edit: { name?: string; prompts: Record<string, { system: string; user: string }> }): RubricInfo {
     for (const [lang, prompt] of Object.entries(edit.prompts)) {
       const missing = REQUIRED_PLACEHOLDERS.filter((p) => !prompt.user.includes(p) && !prompt.system.includes(p));
-      if (missing.length > 0) throw new Error(`Rubric prompt "${lang}" lacks ${missing.join(' and ')}: without it the judge would not see what it judges.`);
+      if (missing.length > 0) throw new InputError(`Rubric prompt "${lang}" lacks ${missing.join(' and ')}: without it the judge would not see what it judges.`);
     }
     return this.#store.rubrics.saveCopy(from, edit);
   }
 
   // JUDGE RUNS
 
+  /**
+   * A judge run for these settings: an unfinished one with the same judge and config if there is one (an
+   * interrupted run resumes; one running in another process is then refused at start, never run twice), else a
+   * new one.
+   */
   createJudgeRun(request: JudgeRunCreateRequest): JudgeRunRecord {
     const judge = this.judge(request.judgeId);
     for (const runId of request.runIds) if (!this.#store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
@@ -196,13 +201,13 @@ export class Judging {
       seed: request.seed ?? JUDGE_RUN_DEFAULTS.seed,
       maxTokens: request.maxTokens ?? JUDGE_RUN_DEFAULTS.maxTokens,
     };
-    return this.#store.judgeRuns.insert({
+    return this.#store.judgeRuns.findOrInsert({
       name: request.name ?? `${judge.name} · runs ${config.runIds.join(',')} · ${config.judgeLang}${config.repeats > 1 ? ` ×${config.repeats}` : ''}`,
       judgeId: judge.id,
       config,
       environment: processEnvironment(),
       total: this.#plan(config).length,
-    });
+    }).run;
   }
 
   judgeRun(judgeRunId: number): JudgeRunRecord {
@@ -249,7 +254,7 @@ export class Judging {
   #rubricOfKind(version: string | undefined, kind: RubricInfo['kind']): RubricInfo {
     if (version === undefined) return this.#defaultRubric(kind);
     const rubric = this.rubric(version);
-    if (rubric.kind !== kind) throw new Error(`Rubric "${version}" is a ${rubric.kind} rubric; a ${kind} rubric is needed here.`);
+    if (rubric.kind !== kind) throw new InputError(`Rubric "${version}" is a ${rubric.kind} rubric; a ${kind} rubric is needed here.`);
     return rubric;
   }
 
@@ -267,7 +272,7 @@ export class Judging {
     if (key.source === 'env') return apiKeyFrom({ baseUrl: info.baseUrl!, model: info.model!, endpoint: 'chat', apiKeyEnv: key.variable });
     const blob = this.#store.judges.encryptedKey(info.id);
     if (!this.secrets || !blob)
-      throw new Error(`Judge "${info.name}" has an API key encrypted by the desktop app, which only the desktop app can read. Here, add the judge again with an environment variable (apiKeyEnv / --api-key-env).`);
+      throw new InputError(`Judge "${info.name}" has an API key encrypted by the desktop app, which only the desktop app can read. Here, add the judge again with an environment variable (apiKeyEnv / --api-key-env).`);
     return this.secrets.decrypt(blob);
   }
 

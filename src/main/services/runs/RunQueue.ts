@@ -3,6 +3,7 @@ import type { JudgeRunProgress } from '../../../shared/judgeRuns';
 import type { StopReason } from '../../core/runs/executeRun';
 import type { Store } from '../../store/openStore';
 import type { Judging } from '../judging/Judging';
+import type { Ownership } from '../ownership';
 import type { RunsService } from './RunsService';
 
 export interface RunQueueEvents {
@@ -35,6 +36,10 @@ const keyOf = (job: Job) => `${job.kind}:${job.id}`;
  * Runs queued work one job at a time in this process (the model slot's lock keeps one model in memory), so the UI can queue a
  * whole batch: generation runs and judge runs alike. Pause and cancel abort the current item or judge call;
  * paused jobs resume exactly where they stopped.
+ *
+ * A job is owned by this process from enqueue to its end (a lease, see Ownership): queuing a run another live
+ * process owns is refused at once with a Conflict, before its status is touched; a lease lost while working
+ * stops the job.
  */
 export class RunQueue {
   #waiting: Job[] = [];
@@ -43,12 +48,16 @@ export class RunQueue {
   #idle: Promise<void> = Promise.resolve();
   readonly #drivers: Record<JobKind, JobDriver>;
 
+  readonly #ownership: Ownership;
+
   constructor(
     store: Pick<Store, 'runs' | 'judgeRuns'>,
     runs: Pick<RunsService, 'execute'>,
     judging: Pick<Judging, 'startJudgeRun'>,
+    ownership: Ownership,
     events: RunQueueEvents,
   ) {
+    this.#ownership = ownership;
     this.#drivers = {
       run: {
         setStatus: (id, status, error) => store.runs.setStatus(id, status, error),
@@ -120,6 +129,7 @@ export class RunQueue {
 
   #enqueue(job: Job): void {
     if (this.#isQueued(job)) return;
+    this.#ownership.claim(job.kind, job.id, () => this.#lost(job));
     this.#waiting.push(job);
     const driver = this.#drivers[job.kind];
     driver.setStatus(job.id, 'pending');
@@ -134,10 +144,25 @@ export class RunQueue {
       return;
     }
     const at = this.#waiting.findIndex((w) => same(w, job));
-    if (at !== -1) this.#waiting.splice(at, 1);
+    if (at !== -1) {
+      this.#waiting.splice(at, 1);
+      this.#ownership.release(job.kind, job.id);
+    }
+    // Not ours: pausing it here must not overwrite the status of a process that is running it.
+    else this.#ownership.assertFree(job.kind, job.id);
     const driver = this.#drivers[job.kind];
     driver.setStatus(job.id, status);
     driver.changed(job.id, status);
+  }
+
+  /**
+   * Another process took the job over (ours stalled past the lease's time-to-live): stop working on it. A waiting
+   * job just leaves the queue; the current one is aborted as a pause.
+   */
+  #lost(job: Job): void {
+    if (this.#current && same(this.#current, job)) this.#current.controller.abort('pause');
+    const at = this.#waiting.findIndex((w) => same(w, job));
+    if (at !== -1) this.#waiting.splice(at, 1);
   }
 
   async #drain(): Promise<void> {
@@ -161,6 +186,7 @@ export class RunQueue {
         driver.changed(job.id, 'failed');
       } finally {
         this.#current = null;
+        this.#ownership.release(job.kind, job.id);
       }
     }
   }

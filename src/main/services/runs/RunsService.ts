@@ -16,7 +16,7 @@ import type { RunRecord } from '../../store/RunRepo';
 import type { DatasetsService } from '../datasets/DatasetsService';
 import type { DetectionService } from '../detection/DetectionService';
 import { processEnvironment } from '../environment';
-import { NotFoundError } from '../errors';
+import { Conflict, InputError, NotFoundError } from '../errors';
 import type { ModelLibrary } from '../models/ModelLibrary';
 import { checkRemoteMethod } from '../models/remoteModels';
 import { expandBatch, type CreateRunRequest } from './expandBatch';
@@ -44,13 +44,13 @@ export class RunsService {
   /** Resolves and checks everything a run needs, without creating it (the composer's preview). */
   async plan(request: CreateRunRequest) {
     const model = await this.deps.library.resolve(request.model);
-    if (!model.runnable) throw new Error(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
+    if (!model.runnable) throw new InputError(`Model ${model.id} (${model.path}) is vocab-only: it has no weights to generate with.`);
     const dataset = this.deps.datasets.resolve(request.dataset);
     const { method, promptLanguage } = await this.#methodConfig(request, dataset);
     // Prepared here so a bad prompt file or template fails at planning, not mid-run.
     const prepared = getPromptMethod(method.method, this.deps.prompting).prepare(method);
     const selection = selectSubset(this.deps.store.datasets.items(dataset.id), request.subset ?? {});
-    if (selection.items.length === 0) throw new Error(`The subset selects no items of dataset "${dataset.name}".`);
+    if (selection.items.length === 0) throw new InputError(`The subset selects no items of dataset "${dataset.name}".`);
     // The stop and cleaning rules are the method's, the same for every item: recorded once with the run.
     const { stop, clean, kind } = prepared.build(selection.items[0]!);
     checkRemoteMethod(model, kind);
@@ -130,7 +130,7 @@ export class RunsService {
   /** A run that generates (not one of imported outputs), for starting or retrying. */
   generating(runId: number, action: string): RunRecord {
     const run = this.get(runId);
-    if (run.kind !== 'generate') throw new Error(`Run ${runId} holds imported outputs: there is nothing to ${action}.`);
+    if (run.kind !== 'generate') throw new Conflict(`Run ${runId} holds imported outputs: there is nothing to ${action}.`);
     return run;
   }
 
@@ -161,7 +161,7 @@ export class RunsService {
       const shipped = !request.promptFile;
       const shippedLang = request.promptLang ?? dataset.lang;
       method.promptFile = shipped ? resolveUrialPromptFile(shippedLang, this.deps.prompting.urialDirs!) : resolve(request.promptFile!);
-      if (!existsSync(method.promptFile)) throw new Error(`URIAL prompt file not found: ${method.promptFile}`);
+      if (!existsSync(method.promptFile)) throw new InputError(`URIAL prompt file not found: ${method.promptFile}`);
       const decision = await decideUrialPromptLanguage({
         path: method.promptFile,
         datasetLang: dataset.lang,

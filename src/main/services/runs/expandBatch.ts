@@ -1,6 +1,7 @@
 import type { BackendConfig, MethodName, SamplerConfig, Subset } from '../../../shared/domain';
 import type { DecodingPresetName } from '../../../shared/presets';
 import type { MethodSettings, RunPlanRequest } from '../../../shared/runs';
+import { InputError } from '../errors';
 
 /** One run: a model × method × dataset (× URIAL prompt language) with its settings. */
 export interface CreateRunRequest extends MethodSettings {
@@ -22,8 +23,8 @@ export interface CreateRunRequest extends MethodSettings {
  * lands in a zero-shot run's recorded config.
  */
 export function expandBatch(req: RunPlanRequest, familyPlan: (family: string) => { model: string; methods: readonly MethodName[] }[]): CreateRunRequest[] {
-  if (req.models.length === 0 && !req.families?.length) throw new Error('Choose at least one model or family.');
-  if (req.models.length > 0 && req.methods.length === 0) throw new Error('Choose at least one method for the models.');
+  if (req.models.length === 0 && !req.families?.length) throw new InputError('Choose at least one model or family.');
+  if (req.models.length > 0 && req.methods.length === 0) throw new InputError('Choose at least one method for the models.');
   const pairs = [...req.models.map((model) => ({ model, methods: req.methods })), ...(req.families ?? []).flatMap(familyPlan)];
   const modelMethods = new Map<string, { model: string; method: MethodName }>();
   for (const { model, methods } of pairs) for (const method of methods) modelMethods.set(`${model}\u0000${method}`, { model, method });

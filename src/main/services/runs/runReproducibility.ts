@@ -3,6 +3,7 @@ import type { Store } from '../../store/openStore';
 import type { RunRecord } from '../../store/RunRepo';
 import { APP_VERSION } from '../app/appVersion';
 import { processEnvironment } from '../environment';
+import { Conflict, NotFoundError } from '../errors';
 import type { RunsService } from './RunsService';
 
 /** Version of the record's shape, so outside scripts can tell what they read. */
@@ -77,10 +78,10 @@ export function reproducibilityRecord(store: Pick<Store, 'models' | 'datasets' |
  */
 export async function rerun(store: Pick<Store, 'models' | 'runs'>, runs: RunsService, runId: number): Promise<RunRecord> {
   const run = runs.get(runId);
-  if (run.kind !== 'generate' || !run.config) throw new Error(`Run ${runId} holds imported outputs: there are no generation settings to re-run.`);
+  if (run.kind !== 'generate' || !run.config) throw new Conflict(`Run ${runId} holds imported outputs: there are no generation settings to re-run.`);
   const { config } = run;
   const recorded = store.models.get(config.modelId);
-  if (!recorded) throw new Error(`Model ${config.modelId} of run ${runId} is not in the library any more. Add it again with "models add".`);
+  if (!recorded) throw new NotFoundError(`Model ${config.modelId} of run ${runId} is not in the library any more. Add it again with "models add".`);
   const plan = await runs.plan({
     ...config.method,
     model: String(config.modelId),
@@ -88,11 +89,11 @@ export async function rerun(store: Pick<Store, 'models' | 'runs'>, runs: RunsSer
     subset: config.subset,
   });
   if (plan.model.sha256 !== recorded.sha256)
-    throw new Error(`The model file ${recorded.path} changed since run ${runId} (sha256 ${recorded.sha256} then, ${plan.model.sha256} now): a re-run would not reproduce it.`);
+    throw new Conflict(`The model file ${recorded.path} changed since run ${runId} (sha256 ${recorded.sha256} then, ${plan.model.sha256} now): a re-run would not reproduce it.`);
   const promptSha = run.method.promptSha256;
   const promptShaNow = (plan.described as Record<string, unknown>).promptSha256;
   if (promptSha && promptShaNow !== promptSha)
-    throw new Error(`The prompt file ${run.method.promptFile ?? ''} changed since run ${runId} (sha256 ${promptSha} then, ${String(promptShaNow ?? 'none')} now): a re-run would not reproduce it.`);
+    throw new Conflict(`The prompt file ${run.method.promptFile ?? ''} changed since run ${runId} (sha256 ${promptSha} then, ${String(promptShaNow ?? 'none')} now): a re-run would not reproduce it.`);
   return store.runs.insert({
     name: `${run.name} · re-run of #${run.id}`,
     kind: 'generate',
