@@ -91,15 +91,20 @@ export class BackendPool {
   async #load(key: BackendKey, onProgress: (fraction: number) => void): Promise<Backend> {
     const path = key.modelPath;
     this.#setState({ path, status: 'loading', progress: 0, error: null });
+    // node-llama-cpp can report a progress fraction after its load has resolved: that must not turn "loaded" back.
+    let settled = false;
     try {
       const backend = await this.load(key, (fraction) => {
+        if (settled) return;
         // "loaded" is said once the loader returns: the last fraction comes before the model is usable.
         if (fraction < 1) this.#setState({ path, status: 'loading', progress: fraction, error: null });
         onProgress(fraction);
       });
+      settled = true;
       this.#setState({ path, status: 'loaded', progress: 1, error: null });
       return backend;
     } catch (err) {
+      settled = true;
       this.#setState({ path, status: 'error', progress: 0, error: err instanceof Error ? err.message : String(err) });
       throw err;
     }
