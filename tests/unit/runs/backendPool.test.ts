@@ -170,4 +170,20 @@ describe('BackendPool', () => {
     (await other).release();
     expect(models.maxLive).toBe(1);
   });
+
+  it('stays "loaded" when the loader reports progress after it resolved (node-llama-cpp can)', async () => {
+    const models = new FakeModels();
+    const pool = new BackendPool(async (k, onProgress) => {
+      const backend = await models.load(k, onProgress);
+      setTimeout(() => onProgress(0.4), 5);
+      return backend;
+    });
+    const states: ModelState[] = [];
+    pool.onState((s) => states.push(s));
+    const lease = await pool.acquire(A);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(states.at(-1)).toMatchObject({ path: A.modelPath, status: 'loaded' });
+    expect(pool.state.status).toBe('loaded');
+    lease.release();
+  });
 });
