@@ -10,7 +10,7 @@ import { createApi, type Api } from './api/createApi';
 import { createServices, type Services } from './services/createServices';
 import { guardWebContents } from './guardWebContents';
 import { lockDownSession } from './lockDownSession';
-import { RESOURCES_DIR, urialOfficialDir } from './paths';
+import { checkoutReferenceDir, RESOURCES_DIR, urialOfficialDir } from './paths';
 import { createAppUrlCheck } from './transports/ipc/appUrl';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
@@ -85,6 +85,7 @@ void app.whenReady().then(() => {
       dataDir,
       resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
+      referenceFallbackDir: checkoutReferenceDir(),
       // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
       secrets: {
         encrypt: (text) => {

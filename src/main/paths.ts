@@ -29,3 +29,12 @@ export function urialOfficialDir(): string | undefined {
   const candidates = [process.env.ALIGN_URIAL_DIR, join(APP_ROOT, '..', 'shared', 'data', 'urial_prompts')];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'inst_1k_v4.txt')));
 }
+
+/**
+ * The checkout's sibling ../shared/data (the official reference files' layout), the last place the reference
+ * files are looked for, after the setting, ALIGN_REFERENCE_DIR and the data folder's copy; absent in a packaged app.
+ */
+export function checkoutReferenceDir(): string | undefined {
+  const dir = join(APP_ROOT, '..', 'shared', 'data');
+  return existsSync(dir) ? dir : undefined;
+}

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ApiErrorCode, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, AppInfo } from '../../shared/api';
 import { createApi, type Api } from '../api/createApi';
 import { createServices, type Services } from '../services/createServices';
-import { defaultDataDir, RESOURCES_DIR, urialOfficialDir } from '../paths';
+import { checkoutReferenceDir, defaultDataDir, RESOURCES_DIR, urialOfficialDir } from '../paths';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -39,7 +39,7 @@ export function useDataDirOption(read: () => string | undefined): void {
 export function backendOf(transport: AppInfo['transport'] = 'cli'): { services: Services; api: Api } {
   if (!backend) {
     const dataDir = dataDirOption() ?? process.env.ALIGN_DATA_DIR ?? defaultDataDir();
-    const services = createServices({ dataDir: userPath(dataDir), resourcesDir: RESOURCES_DIR, urialOfficialDir: urialOfficialDir() });
+    const services = createServices({ dataDir: userPath(dataDir), resourcesDir: RESOURCES_DIR, urialOfficialDir: urialOfficialDir(), referenceFallbackDir: checkoutReferenceDir() });
     backend = { services, api: createApi(services, { transport }) };
   }
   return backend;

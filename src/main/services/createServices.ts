@@ -24,6 +24,7 @@ import { ModelLibrary } from './models/ModelLibrary';
 import { loadRemoteBackend } from './models/remoteModels';
 import { ResultsService } from './results/ResultsService';
 import { RunQueue } from './runs/RunQueue';
+import { justEvalTemplatesDir } from './reference/justEvalTemplatesDir';
 import { RunsService } from './runs/RunsService';
 
 export interface ServicesOptions {
@@ -33,6 +34,11 @@ export interface ServicesOptions {
   resourcesDir: string;
   /** Folder of the official URIAL prompt files, for English URIAL without an explicit prompt file. */
   urialOfficialDir?: string;
+  /**
+   * The last place the official reference files (Just-Eval templates…) are looked for, after ALIGN_REFERENCE_DIR
+   * and `<dataDir>/reference`: the checkout's ../shared/data when it exists.
+   */
+  referenceFallbackDir?: string;
   /**
    * Run the critical-error detectors as each generation is stored (default). Off, they run only on request
    * (`detect --run`): for measuring the queue alone (bench P1).
@@ -49,6 +55,11 @@ export function createServices(options: ServicesOptions) {
   const events = new EventHub();
   const prompting: PromptMethodOptions = { urialDirs: { resourcesDir: options.resourcesDir, officialDir: options.urialOfficialDir } };
 
+  const reference = {
+    /** The folder of the official Just-Eval judge templates, or an error naming the folders tried and how to set one. */
+    justEvalTemplatesDir: () => justEvalTemplatesDir({ env: process.env.ALIGN_REFERENCE_DIR, dataDir: options.dataDir, fallback: options.referenceFallbackDir }),
+  };
+
   const library = new ModelLibrary(store);
   // The one model slot, shared by generation runs and local judges: one model in memory at a time.
   const pool = new BackendPool((key, onProgress) =>
@@ -59,7 +70,7 @@ export function createServices(options: ServicesOptions) {
   const datasets = new DatasetsService(store.datasets);
   const detection = new DetectionService(store);
   const runs = new RunsService({ store, library, datasets, detection, pool, prompting, detectOnGenerate: options.detectOnGenerate !== false });
-  const judging = new Judging({ store, library, pool, secrets: options.secrets });
+  const judging = new Judging({ store, library, pool, secrets: options.secrets, justEvalTemplatesDir: reference.justEvalTemplatesDir });
   const queue = new RunQueue(store, runs, judging, {
     progress: (p) => events.emit('run.progress', p),
     changed: (runId, status) => events.emit('runs.changed', { runId, status }),
@@ -93,6 +104,7 @@ export function createServices(options: ServicesOptions) {
     store,
     events,
     prompting,
+    reference,
     pool,
     library,
     downloads,
