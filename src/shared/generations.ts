@@ -62,3 +62,7 @@ export type SideBySideColumn = Pick<
   GenerationDetail,
   'id' | 'runId' | 'runName' | 'itemId' | 'lang' | 'method' | 'modelName' | 'instruction' | 'output' | 'finishReason' | 'outputTokens'
 >;
+
+/** `generations.export` formats: ours (jsonl, csv), and just-eval's to_eval.json (what its scorer reads). */
+export const GENERATIONS_EXPORT_FORMATS = ['jsonl', 'csv', 'just-eval'] as const;
+export type GenerationsExportFormat = (typeof GENERATIONS_EXPORT_FORMATS)[number];

@@ -9,6 +9,7 @@ import { CallError, closeBackend, EXIT, UsageError, useDataDirOption } from './c
 import { registerDatasets } from './commands/datasets';
 import { registerDemo } from './commands/demo';
 import { registerGenerations } from './commands/generations';
+import { registerJudgements } from './commands/judgements';
 import { registerJudging } from './commands/judging';
 import { registerModels } from './commands/models';
 import { registerResults } from './commands/results';
@@ -22,7 +23,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   useDataDirOption(() => program.opts<{ dataDir?: string }>().dataDir);
-  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerJudging, registerResults, registerServe, registerDemo])
+  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerJudging, registerJudgements, registerResults, registerServe, registerDemo])
     register(program);
 
   try {

@@ -18,6 +18,7 @@ import { DatasetsService } from './datasets/DatasetsService';
 import { DetectionService } from './detection/DetectionService';
 import { EventHub } from './events';
 import { GenerationsService } from './generations/GenerationsService';
+import { JudgeFiles } from './judging/JudgeFiles';
 import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
@@ -115,7 +116,9 @@ export function createServices(options: ServicesOptions) {
     runs,
     queue,
     judging,
-    generations: new GenerationsService(store, detection),
+    generations: new GenerationsService(store, detection, datasets),
+    /** Judge calls in and out of files (just-eval's judge files, JSONL). */
+    judgeFiles: new JudgeFiles(store),
     annotation: new AnnotationService(store),
     /** Annotation packages: hand out, annotate offline, merge back. */
     packages: new AnnotationPackages(store),
