@@ -8,6 +8,7 @@ import { Judging } from '../../../src/main/services/judging/Judging';
 import { justEvalTemplatesDir } from '../../../src/main/services/reference/justEvalTemplatesDir';
 import { ASPECTS_RUBRIC_VERSION, DEFAULT_JUDGE_MAX_TOKENS, SAFETY_RUBRIC_VERSION } from '../../../src/main/core/judge';
 import { JUST_EVAL_ORIGINAL_MULTI, JUST_EVAL_ORIGINAL_SAFETY } from '../../../src/shared/rubricSources';
+import { importedGeneration } from '../../../src/main/store/GenerationRepo';
 import { SHARED } from '../../support/paths';
 import { addDataset, addModel, addRun, numberedItems, openTempStore, type TempStore } from '../../support/tempStore';
 
@@ -54,13 +55,14 @@ describe('judge runs with --rubric just-eval-original', () => {
   let templatesDir: () => string;
   let runId: number;
   let judgeId: number;
-  const judging = () => new Judging({ store: t.store, library: new ModelLibrary(t.store), pool: new BackendPool(() => Promise.reject(new Error('no model here'))), justEvalTemplatesDir: templatesDir });
+  const judging = () => new Judging({ store: t.store, library: new ModelLibrary(t.store), pool: new BackendPool(() => Promise.reject(new Error('no model here'))), justEvalTemplatesDir: () => templatesDir() });
 
   beforeEach(() => {
     t = openTempStore();
     templatesDir = () => TEMPLATES;
     const model = addModel(t.store, '/models/judge.gguf');
     runId = addRun(t.store, model, addDataset(t.store, [...numberedItems(2), ...numberedItems(1, 'safety').map((i) => ({ ...i, id: 's1' }))], 'en')).id;
+    t.store.generations.insertMany(['1', '2', 's1'].map((itemId) => importedGeneration(runId, itemId, { output: `An answer to ${itemId}.`, generator: null })));
     judgeId = t.store.judges.upsert({
       name: 'judge', kind: 'local', identity: 'gguf:judge', modelId: model.id, baseUrl: null, model: null,
       apiKey: { source: 'none' }, concurrency: 1, timeoutMs: 1000, maxRetries: 0,
@@ -85,5 +87,13 @@ describe('judge runs with --rubric just-eval-original', () => {
     expect(() => judging().createJudgeRun({ runIds: [runId], judgeId, rubricVersion: 'just-eval-original' })).toThrow(/not in .*empty.*reference.*set ALIGN_REFERENCE_DIR/s);
     expect(t.store.judgeRuns.list()).toHaveLength(0);
     expect(judging().createJudgeRun({ runIds: [runId], judgeId }).config.rubricVersion).toBe(ASPECTS_RUBRIC_VERSION);
+  });
+
+  it('fails the run with that message when the files are gone by the time it starts, before any model loads', async () => {
+    const j = judging();
+    const run = j.createJudgeRun({ runIds: [runId], judgeId, rubricVersion: 'just-eval-original' });
+    templatesDir = () => justEvalTemplatesDir({ dataDir: join(dir, 'empty') });
+    expect(await j.startJudgeRun(run.id)).toBe('failed');
+    expect(t.store.judgeRuns.get(run.id)!.error).toMatch(/not in .*empty.*reference.*set ALIGN_REFERENCE_DIR/s);
   });
 });
