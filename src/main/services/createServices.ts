@@ -23,9 +23,9 @@ import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
 import { loadRemoteBackend } from './models/remoteModels';
+import { justEvalTemplatesDir } from './reference/justEvalTemplatesDir';
 import { ResultsService } from './results/ResultsService';
 import { RunQueue } from './runs/RunQueue';
-import { justEvalTemplatesDir } from './reference/justEvalTemplatesDir';
 import { RunsService } from './runs/RunsService';
 
 export interface ServicesOptions {
