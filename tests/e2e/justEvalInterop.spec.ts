@@ -38,7 +38,7 @@ test('generations imported from a to_eval.json, joined to the dataset by id', as
     // Joined: no dataset of the file's instructions was made.
     await expect(page.getByTestId('dataset-row')).toHaveCount(1);
 
-    // The run's items are the dataset's: the reader can filter them by the dataset's categories.
+    // The imported run is listed with the others, ready to judge.
     await page.getByTestId('nav-runs').click();
     await expect(page.getByText('Yi-6B-Chat', { exact: true }).first()).toBeVisible();
   } finally {
