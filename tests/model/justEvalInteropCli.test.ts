@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli';
-import { JUST_EVAL_EN, SHARED } from '../support/paths';
+import { JUST_EVAL_EN, SHARED, STORIES_CHATML } from '../support/paths';
 
 const JUST_EVAL = join(SHARED, 'data', 'just_eval');
 const EXAMPLES = join(JUST_EVAL, 'eval_outputs_examples');
@@ -177,5 +177,30 @@ describe('just-eval files through the CLI', { timeout: 600_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('has no calls of the original Just-Eval judge');
     expect(r.stderr).toContain('--format jsonl');
+  });
+
+  it('judge --rubric just-eval-original: just-eval\'s prompts (multi for regular, safety for safety items), its system message, temperature 0', () => {
+    const runs = ['1.score_multi.gpt-4.json', '1.safety.score_safety.chatgpt.json'].map((f) => cli([...g, 'judgements', 'import', join(EXAMPLES, f), '--name', `original-${f}`]).lastLine);
+    const judgeId = cli([...g, 'judges', 'add', '--gguf', STORIES_CHATML]).lastLine;
+    const judged = cli([...g, 'judge', '--run', runs.join(','), '--judge', judgeId, '--rubric', 'just-eval-original']);
+    expect(judged.code, judged.stderr).toBe(0);
+    expect(judged.stdout).toMatch(/done: 10\/10 calls/);
+    const identity = /gguf:[0-9a-f]{64}/.exec(cli([...g, 'judges', 'list']).stdout)![0];
+    for (const [i, runId] of runs.entries()) {
+      const file = join(EXAMPLES, i === 0 ? '1.score_multi.gpt-4.json' : '1.safety.score_safety.chatgpt.json');
+      const original = JSON.parse(readFileSync(file, 'utf8')) as { id: number; prompt: string }[];
+      const calls = exported(g, ['judgements', 'export', '--run', runId, '--format', 'jsonl', '--judge', identity]).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(calls.map((c) => [c.item_id, c.prompt])).toEqual(original.map((o) => [String(o.id), o.prompt]));
+      for (const c of calls) {
+        expect(c).toMatchObject({ rubric_version: i === 0 ? 'just-eval-original-multi@1' : 'just-eval-original-safety@1', temperature: 0, system: 'You are an AI assistant that helps people find information.' });
+      }
+      // The same calls in just-eval's own format, as its report() reads them.
+      const asJustEval = exported(g, ['judgements', 'export', '--run', runId, '--format', 'just-eval', '--judge', identity]).join('\n');
+      const records = JSON.parse(asJustEval) as { eval_config: { mode: string; gpt: string } }[];
+      expect(records).toHaveLength(original.length);
+      expect(records[0]!.eval_config).toEqual({ mode: i === 0 ? 'score_multi' : 'score_safety', gpt: identity, max_words: -1 });
+    }
+    const run = /judge run (\d+)/.exec(judged.stderr)![1]!;
+    expect(judged.lastLine).toBe(run);
   });
 });
