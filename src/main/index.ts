@@ -11,7 +11,7 @@ import { createServices, type Services } from './services/createServices';
 import { FILE_FILTERS } from './fileFilters';
 import { guardWebContents } from './guardWebContents';
 import { lockDownSession } from './lockDownSession';
-import { RESOURCES_DIR, referenceEnv, urialOfficialDir } from './paths';
+import { checkoutReferenceDir, RESOURCES_DIR, referenceEnv, urialOfficialDir } from './paths';
 import { createAppUrlCheck } from './transports/ipc/appUrl';
 import { registerIpcApi } from './transports/ipc/registerIpcApi';
 import { loadWindowState, saveWindowState } from './windowState';
@@ -86,7 +86,7 @@ void app.whenReady().then(() => {
       dataDir,
       resourcesDir: app.isPackaged ? process.resourcesPath : RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
-      reference: referenceEnv(),
+      reference: { ...referenceEnv(), fallbackDir: checkoutReferenceDir() },
       watchStaleOwners: true,
       // Judges' API keys are stored only as OS-keychain ciphertext (base64), never in plaintext.
       secrets: {

@@ -37,3 +37,12 @@ export function urialOfficialDir(): string | undefined {
 export function referenceEnv(): { envDir?: string; baseUrl?: string } {
   return { envDir: process.env.ALIGN_REFERENCE_DIR || undefined, baseUrl: process.env.ALIGN_REFERENCE_BASE_URL || undefined };
 }
+
+/**
+ * The checkout's sibling ../shared/data (the official reference files' layout), the last place the reference
+ * files are looked for, after the setting, ALIGN_REFERENCE_DIR and the data folder's copy; absent in a packaged app.
+ */
+export function checkoutReferenceDir(): string | undefined {
+  const dir = join(APP_ROOT, '..', 'shared', 'data');
+  return existsSync(dir) ? dir : undefined;
+}

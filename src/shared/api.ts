@@ -23,8 +23,19 @@ import type {
 import type { AppInfo, AppSettings, FileKind, FirstRunInfo } from './app';
 import type { DatasetDownloadProgress, DatasetInfo, DatasetPreview } from './datasets';
 import type { Lang, ModelRole, RunProgress, RunStatus } from './domain';
-import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColumn } from './generations';
-import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from './judgeRuns';
+import type { GenerationDetail, GenerationFilter, GenerationRow, GenerationsExportFormat, SideBySideColumn } from './generations';
+import type {
+  GenerationJudgements,
+  JudgeAddRequest,
+  JudgeHumanReport,
+  JudgementsExportRequest,
+  JudgementsImportRequest,
+  JudgementsImportResult,
+  JudgeRunCreateRequest,
+  JudgeRunInfo,
+  JudgeRunProgress,
+  JudgeTestResult,
+} from './judgeRuns';
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
@@ -113,9 +124,16 @@ export interface ApiContract {
   /** Re-queues a run: missing items and failed ("error") items are generated again. */
   'runs.retry': [{ runId: number }, RunInfo];
   /** Outputs made elsewhere (Just-Eval output format: id, instruction, output, generator…) as a run of imported generations. */
-  'generations.import': [{ path: string; lang: Lang; name?: string }, RunInfo];
-  /** A run's generations with how each was made (field names are a contract with outside scripts). */
-  'generations.export': [{ runId: number; format: 'jsonl' | 'csv' }, { text: string }];
+  /**
+   * With `dataset` (name or id): the outputs are joined by id to that dataset's items (category, task types,
+   * difficulty known); an unknown id or a different instruction is refused, naming the item.
+   */
+  'generations.import': [{ path: string; lang: Lang; name?: string; dataset?: string }, RunInfo];
+  /**
+   * A run's generations with how each was made (field names are a contract with outside scripts), or
+   * just-eval's to_eval.json (`just-eval`), so its own scorer can run on them.
+   */
+  'generations.export': [{ runId: number; format: GenerationsExportFormat }, { text: string }];
   /** Deletes a run with its generations, judgements, annotations and detections (refused while it runs). */
   'runs.delete': [RunDeleteRequest, RunDeletion];
   'generations.query': [{ filter: GenerationFilter; offset: number; limit: number }, { rows: GenerationRow[]; total: number }];
@@ -180,6 +198,10 @@ export interface ApiContract {
   'judgeRuns.cancel': [{ judgeRunId: number }, JudgeRunInfo];
   'judgements.forGeneration': [{ generationId: number }, GenerationJudgements];
   'judgements.humanAgreement': [{ runIds?: number[]; judge?: string }, JudgeHumanReport];
+  /** A just-eval judge file (score_multi / score_safety) as judge calls: of a new run of its outputs, or of `runId`'s. */
+  'judgements.import': [JudgementsImportRequest, JudgementsImportResult];
+  /** A run's judge calls with the exact prompt and raw reply: just-eval's judge file, or JSONL. */
+  'judgements.export': [JudgementsExportRequest, { text: string }];
   /** Mean score per aspect per group with bootstrap CIs, N/A counts and histograms. */
   'results.aspects': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[] }, AspectCell[]];
   /** Critical-error rates with the Results filters (same shape as annotations.rates). */

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { RESULTS_GROUP_KEYS, type ApiMethod, type ApiRequest } from './api';
 import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES } from './domain';
+import { GENERATIONS_EXPORT_FORMATS } from './generations';
+import { JUDGEMENTS_EXPORT_FORMATS } from './judgeRuns';
 import { ALL_ASPECTS, JUDGE_LANGS, NA_POLICIES } from './judging';
 import { DECODING_PRESET_NAMES } from './presets';
 
@@ -187,8 +189,8 @@ export const apiRequestSchemas = {
   'runs.pause': z.object({ runId: id }).strict(),
   'runs.cancel': z.object({ runId: id }).strict(),
   'runs.retry': z.object({ runId: id }).strict(),
-  'generations.import': z.object({ path, lang, name: z.string().trim().min(1).max(200).optional() }).strict(),
-  'generations.export': z.object({ runId: id, format: exportFormat }).strict(),
+  'generations.import': z.object({ path, lang, name: z.string().trim().min(1).max(200).optional(), dataset: z.string().trim().min(1).max(200).optional() }).strict(),
+  'generations.export': z.object({ runId: id, format: z.enum(GENERATIONS_EXPORT_FORMATS) }).strict(),
   'runs.delete': z.object({ runId: id, dryRun: z.boolean().optional(), confirm: z.literal('annotations').optional() }).strict(),
   'generations.query': z
     .object({ filter, offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(1000) })
@@ -286,6 +288,10 @@ export const apiRequestSchemas = {
   'judgeRuns.cancel': judgeRunId,
   'judgements.forGeneration': z.object({ generationId: id }).strict(),
   'judgements.humanAgreement': z.object({ runIds: runIds.optional(), judge: z.string().min(1).max(2000).optional() }).strict(),
+  'judgements.import': z.object({ path, runId: id.optional(), lang: lang.optional(), name: z.string().trim().min(1).max(200).optional() }).strict(),
+  'judgements.export': z
+    .object({ runId: id, format: z.enum(JUDGEMENTS_EXPORT_FORMATS), judge: z.string().min(1).max(2000).optional(), rubricVersion: z.string().min(1).max(200).optional() })
+    .strict(),
   'results.aspects': z.object({ filter: resultsFilter, groupBy }).strict(),
   'results.criticalErrors': z.object({ filter: resultsFilter, source: z.enum(['human', 'detector']) }).strict(),
   'results.compare': z

@@ -69,3 +69,7 @@ export type SideBySideColumn = Pick<
   /** Critical-error labels people gave (current annotations of every annotator), distinct, sorted. */
   annotated: string[];
 };
+
+/** `generations.export` formats: ours (jsonl, csv), and just-eval's to_eval.json (what its scorer reads). */
+export const GENERATIONS_EXPORT_FORMATS = ['jsonl', 'csv', 'just-eval'] as const;
+export type GenerationsExportFormat = (typeof GENERATIONS_EXPORT_FORMATS)[number];

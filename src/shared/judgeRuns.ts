@@ -90,3 +90,36 @@ export interface JudgeHumanReport {
   /** Mean score judged in English minus judged in the target language, on the same generations. */
   langDelta: { lang: Lang; aspect: Aspect; enMean: number; targetMean: number; delta: number; n: number }[];
 }
+
+/** `judgements.import`: a just-eval judge file (score_multi / score_safety) into a new run, or onto `runId`'s outputs. */
+export interface JudgementsImportRequest {
+  path: string;
+  runId?: number;
+  /** New run only: the instructions' language (default en) and the run name (default: the file name). */
+  lang?: Lang;
+  name?: string;
+}
+
+export interface JudgementsImportResult {
+  runId: number;
+  /** True when the run was made from the file. */
+  newRun: boolean;
+  /** `import:<eval_config.gpt>` */
+  judge: string;
+  rubricVersion: string;
+  /** Calls stored; calls the store already held (same generation, judge and rubric) are counted apart. */
+  imported: number;
+  alreadyStored: number;
+}
+
+/** `judgements.export` formats: just-eval's judge file (one judge, one mode), or our JSONL (every call). */
+export const JUDGEMENTS_EXPORT_FORMATS = ['just-eval', 'jsonl'] as const;
+export type JudgementsExportFormat = (typeof JUDGEMENTS_EXPORT_FORMATS)[number];
+
+/** `judgements.export`: one record per judge call of the run; `rubricVersion` "just-eval-original" = both of its rubrics. */
+export interface JudgementsExportRequest {
+  runId: number;
+  format: JudgementsExportFormat;
+  judge?: string;
+  rubricVersion?: string;
+}

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ApiErrorCode, ApiEvent, ApiEvents, ApiMethod, ApiRequest, ApiResponse, AppInfo } from '../../shared/api';
 import { createApi, type Api } from '../api/createApi';
 import { createServices, type Services } from '../services/createServices';
-import { defaultDataDir, RESOURCES_DIR, referenceEnv, urialOfficialDir } from '../paths';
+import { checkoutReferenceDir, defaultDataDir, RESOURCES_DIR, referenceEnv, urialOfficialDir } from '../paths';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -43,7 +43,7 @@ export function backendOf(transport: AppInfo['transport'] = 'cli'): { services: 
       dataDir: userPath(dataDir),
       resourcesDir: RESOURCES_DIR,
       urialOfficialDir: urialOfficialDir(),
-      reference: referenceEnv(),
+      reference: { ...referenceEnv(), fallbackDir: checkoutReferenceDir() },
       watchStaleOwners: transport === 'http',
     });
     backend = { services, api: createApi(services, { transport }) };

@@ -10,6 +10,7 @@ import { registerAnnotations } from './commands/annotations';
 import { registerDatasets } from './commands/datasets';
 import { registerDemo } from './commands/demo';
 import { registerGenerations } from './commands/generations';
+import { registerJudgements } from './commands/judgements';
 import { registerJudging } from './commands/judging';
 import { registerModels } from './commands/models';
 import { registerReference } from './commands/reference';
@@ -24,7 +25,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   useDataDirOption(() => program.opts<{ dataDir?: string }>().dataDir);
-  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerAnnotations, registerJudging, registerResults, registerReference, registerServe, registerDemo])
+  for (const register of [registerModels, registerDatasets, registerRuns, registerGenerations, registerAnnotations, registerJudging, registerJudgements, registerResults, registerReference, registerServe, registerDemo])
     register(program);
 
   try {

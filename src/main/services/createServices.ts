@@ -20,6 +20,7 @@ import { DatasetsService } from './datasets/DatasetsService';
 import { DetectionService } from './detection/DetectionService';
 import { EventHub } from './events';
 import { GenerationsService } from './generations/GenerationsService';
+import { JudgeFiles } from './judging/JudgeFiles';
 import { Judging, type SecretsPort } from './judging/Judging';
 import { createModelDownloads } from './models/modelDownloads';
 import { ModelLibrary } from './models/ModelLibrary';
@@ -98,7 +99,7 @@ export function createServices(options: ServicesOptions) {
   });
   const detection = new DetectionService(store);
   const runs = new RunsService({ store, library, datasets, detection, pool, prompting, detectOnGenerate: options.detectOnGenerate !== false });
-  const judging = new Judging({ store, library, pool, secrets: options.secrets });
+  const judging = new Judging({ store, library, pool, secrets: options.secrets, justEvalTemplatesDir: () => reference.justEvalTemplatesDir() });
   const queue = new RunQueue(store, runs, judging, ownership, {
     progress: (p) => events.emit('run.progress', p),
     changed: (runId, status) => events.emit('runs.changed', { runId, status }),
@@ -155,7 +156,9 @@ export function createServices(options: ServicesOptions) {
     runs,
     queue,
     judging,
-    generations: new GenerationsService(store, detection),
+    generations: new GenerationsService(store, detection, datasets),
+    /** Judge calls in and out of files (just-eval's judge files, JSONL). */
+    judgeFiles: new JudgeFiles(store),
     annotation: new AnnotationService(store),
     /** Annotation packages: hand out, annotate offline, merge back. */
     packages: new AnnotationPackages(store),

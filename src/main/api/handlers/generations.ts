@@ -7,7 +7,11 @@ export function generationsHandlers(ctx: HandlerContext): HandlersFor<'detection
   const { runInfo } = ctx.wire;
   const { services } = ctx;
   return {
-    'generations.import': async ({ path, lang, name }) => runInfo(await generations.import(path, { lang, name })),
+    'generations.import': async ({ path, lang, name, dataset }) => {
+      const run = await generations.import(path, { lang, name, dataset });
+      ctx.changed(run.id);
+      return runInfo(run);
+    },
     'generations.export': ({ runId, format }) => ({ text: generations.export(runId, format) }),
     'generations.query': ({ filter, offset, limit }) => services.store.reader.query(filter, offset, limit),
     'generations.get': ({ id }) => {

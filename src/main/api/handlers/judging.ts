@@ -4,7 +4,7 @@ import type { HandlerContext, HandlersFor } from './types';
 
 /** Judges, rubrics, judge runs, judgements. */
 export function judgingHandlers(ctx: HandlerContext): HandlersFor<'judgeRuns' | 'judgements' | 'judges' | 'rubrics'> {
-  const { queue, judging } = ctx.services;
+  const { queue, judging, judgeFiles } = ctx.services;
   const { judgeRunInfo } = ctx.wire;
   const { services } = ctx;
   return {
@@ -34,5 +34,11 @@ export function judgingHandlers(ctx: HandlerContext): HandlersFor<'judgeRuns' | 
       return services.store.judgements.forGeneration(generationId);
     },
     'judgements.humanAgreement': (req) => judgeHumanAgreement(services.store, req),
+    'judgements.import': async ({ path, runId, lang, name }) => {
+      const imported = await judgeFiles.import(path, { runId, lang, name });
+      if (imported.newRun) ctx.changed(imported.runId);
+      return imported;
+    },
+    'judgements.export': ({ runId, format, judge, rubricVersion }) => ({ text: judgeFiles.export(runId, format, { judge, rubricVersion }) }),
   };
 }

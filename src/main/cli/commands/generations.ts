@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { GENERATIONS_EXPORT_FORMATS, type GenerationsExportFormat } from '../../../shared/generations';
 import { call, printId, userPath, writeOrPrint } from '../context';
 import { int } from '../options';
 
@@ -9,18 +10,19 @@ export function registerGenerations(program: Command): void {
     .description('import outputs made elsewhere (Just-Eval format: id, instruction, output, generator, …) as a run; prints the run id last')
     .requiredOption('--lang <code>', 'language of the instructions')
     .option('--name <name>', 'run name (default: the file name)')
-    .action(async (file: string, o: { lang: string; name?: string }) => {
-      const run = await call('generations.import', { path: userPath(file), lang: o.lang, name: o.name });
+    .option('--dataset <name|id>', "join each output to this dataset's item of the same id (category, task types, difficulty); an unknown id or another instruction is refused")
+    .action(async (file: string, o: { lang: string; name?: string; dataset?: string }) => {
+      const run = await call('generations.import', { path: userPath(file), lang: o.lang, name: o.name, dataset: o.dataset });
       console.log(`imported ${run.total} generations as run "${run.name}"`);
       printId(run.id);
     });
   generations
     .command('export')
-    .description('export a run\'s generations with how each was made')
+    .description('export a run\'s generations with how each was made, or as just-eval\'s to_eval.json (--format just-eval) for its scorer')
     .requiredOption('--run <id>', 'run id', int('--run'))
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .addOption(new Option('--format <format>', 'output format').choices([...GENERATIONS_EXPORT_FORMATS]).default('jsonl'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (o: { run: number; format: 'jsonl' | 'csv'; out?: string }) => {
+    .action(async (o: { run: number; format: GenerationsExportFormat; out?: string }) => {
       writeOrPrint((await call('generations.export', { runId: o.run, format: o.format })).text, o.out);
     });
 

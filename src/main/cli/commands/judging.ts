@@ -45,7 +45,7 @@ export function registerJudging(program: Command): void {
     .requiredOption('--judge <id>', 'judge id (see "judges list")', int('--judge'))
     .option('--repeats <k>', 'judge each generation k times (seeds s, s+1, …) to measure judge variance (default: 1)', int('--repeats'))
     .addOption(new Option('--judge-lang <lang>', 'judge prompt in English or in the generation\'s language (default: en)').choices(JUDGE_LANGS))
-    .option('--rubric <version>', 'aspects rubric version (default: the built-in one)')
+    .option('--rubric <version>', 'aspects rubric version (default: the built-in one); "just-eval-original": the original Just-Eval judge (its multi template, and its safety template for safety items; temperature 0, 1024 tokens), read from the official files')
     .option('--safety-rubric <version>', 'safety rubric version for category "safety" items (default: the built-in one)')
     .option('--temperature <t>', 'judge sampling temperature (default: 0)', num('--temperature'))
     .option('--seed <n>', 'judge seed; repeat r uses seed + r (default: 42)', int('--seed'))

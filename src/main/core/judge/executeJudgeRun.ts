@@ -22,9 +22,10 @@ export interface ExecuteJudgeRunOptions {
   onModelLoad?: (fraction: number) => void;
   /**
    * The reference-files folder holding just-eval's official templates: needed only by the original Just-Eval
-   * rubrics (read when the run starts, never stored as a copy).
+   * rubrics (read when the run starts, never stored as a copy). A function is called only when such a rubric is
+   * used, and what it throws (e.g. "not found, set it so") becomes the run's error.
    */
-  referenceDir?: string;
+  referenceDir?: string | (() => string);
 }
 
 /**
@@ -139,11 +140,11 @@ export async function executeJudgeRun(judgeRunId: number, options: ExecuteJudgeR
 }
 
 /** One protocol per rubric of the plan; the official templates are read once, and only if a rubric needs them. */
-function protocolsOf(plan: readonly PlannedCall[], referenceDir: string | undefined): Map<string, JudgeProtocol> {
+function protocolsOf(plan: readonly PlannedCall[], referenceDir: ExecuteJudgeRunOptions['referenceDir']): Map<string, JudgeProtocol> {
   let templates: JustEvalTemplates | undefined;
   const load = (): JustEvalTemplates => {
     if (!referenceDir) throw new Error('The original Just-Eval rubric reads the official template files: set the reference-files folder first.');
-    return (templates ??= loadJustEvalTemplates(referenceDir));
+    return (templates ??= loadJustEvalTemplates(typeof referenceDir === 'function' ? referenceDir() : referenceDir));
   };
   const protocols = new Map<string, JudgeProtocol>();
   for (const c of plan) if (!protocols.has(c.rubric.version)) protocols.set(c.rubric.version, judgeProtocol(c.rubric, load));

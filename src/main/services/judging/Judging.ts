@@ -1,6 +1,7 @@
 import type { JudgeAddRequest, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from '../../../shared/api';
 import type { RunStatus } from '../../../shared/domain';
 import { judgeCallKey } from '../../../shared/judgeCalls';
+import { JUST_EVAL_ORIGINAL, JUST_EVAL_ORIGINAL_MULTI, JUST_EVAL_ORIGINAL_SAFETY } from '../../../shared/rubricSources';
 import type { JudgeInfo, JudgeRunConfig, RubricInfo } from '../../../shared/judging';
 import { apiKeyFrom, connectRemoteModel, isRemoteModelPath, normalizeBaseUrl } from '../../core/inference/openai';
 import {
@@ -9,6 +10,9 @@ import {
   buildJudgePrompt,
   DEFAULT_JUDGE_MAX_TOKENS,
   executeJudgeRun,
+  JUST_EVAL_MAX_TOKENS,
+  JUST_EVAL_TEMPERATURE,
+  loadJustEvalTemplates,
   parseVerdict,
   planJudgeCalls,
   verdictSchema,
@@ -53,6 +57,8 @@ export interface JudgingDeps {
   pool: BackendPool;
   /** The OS keychain (desktop app only). */
   secrets?: SecretsPort;
+  /** The folder of the official Just-Eval templates (the original judge's rubrics), or an error saying how to set it. */
+  justEvalTemplatesDir: () => string;
 }
 
 /** The judging use cases: judges, rubrics, judge runs. */
@@ -60,6 +66,7 @@ export class Judging {
   readonly #store: JudgingStore;
   readonly #library: ModelLibrary;
   readonly #pool: BackendPool;
+  readonly #justEvalTemplatesDir: () => string;
   private readonly secrets?: SecretsPort;
 
   constructor(deps: JudgingDeps) {
@@ -67,6 +74,7 @@ export class Judging {
     this.#library = deps.library;
     this.#pool = deps.pool;
     this.secrets = deps.secrets;
+    this.#justEvalTemplatesDir = deps.justEvalTemplatesDir;
     this.#store.rubrics.seed(BUILTIN_RUBRICS);
   }
 
@@ -190,16 +198,22 @@ export class Judging {
   createJudgeRun(request: JudgeRunCreateRequest): JudgeRunRecord {
     const judge = this.judge(request.judgeId);
     for (const runId of request.runIds) if (!this.#store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
+    const rubrics = originalRubrics(request);
+    const aspects = this.#rubricOfKind(rubrics.rubricVersion, 'aspects');
+    const safety = this.#rubricOfKind(rubrics.safetyRubricVersion, 'safety');
+    const original = [aspects, safety].some((r) => r.promptSource === 'just-eval-official');
+    // Refused now rather than failing at start: the official files are read from the reference-files folder.
+    if (original) loadJustEvalTemplates(this.#justEvalTemplatesDir());
     const config: JudgeRunConfig = {
       judgeId: judge.id,
       runIds: [...new Set(request.runIds)],
-      rubricVersion: this.#rubricOfKind(request.rubricVersion, 'aspects').version,
-      safetyRubricVersion: this.#rubricOfKind(request.safetyRubricVersion, 'safety').version,
+      rubricVersion: aspects.version,
+      safetyRubricVersion: safety.version,
       judgeLang: request.judgeLang ?? JUDGE_RUN_DEFAULTS.judgeLang,
       repeats: request.repeats ?? JUDGE_RUN_DEFAULTS.repeats,
-      temperature: request.temperature ?? JUDGE_RUN_DEFAULTS.temperature,
+      temperature: request.temperature ?? (original ? JUST_EVAL_TEMPERATURE : JUDGE_RUN_DEFAULTS.temperature),
       seed: request.seed ?? JUDGE_RUN_DEFAULTS.seed,
-      maxTokens: request.maxTokens ?? JUDGE_RUN_DEFAULTS.maxTokens,
+      maxTokens: request.maxTokens ?? (original ? JUST_EVAL_MAX_TOKENS : JUDGE_RUN_DEFAULTS.maxTokens),
     };
     return this.#store.judgeRuns.findOrInsert({
       name: request.name ?? `${judge.name} · runs ${config.runIds.join(',')} · ${config.judgeLang}${config.repeats > 1 ? ` ×${config.repeats}` : ''}`,
@@ -239,7 +253,12 @@ export class Judging {
     options: { signal?: AbortSignal; onProgress?: (p: JudgeRunProgress) => void; onModelLoad?: (fraction: number) => void } = {},
   ): Promise<RunStatus> {
     const info = this.judge(this.judgeRun(judgeRunId).judgeId);
-    return executeJudgeRun(judgeRunId, { store: judgeRunStorePort(this.#store, (judgeId) => this.judge(judgeId).identity), openJudge: (onLoad) => this.openJudge(info, onLoad), ...options });
+    return executeJudgeRun(judgeRunId, {
+      store: judgeRunStorePort(this.#store, (judgeId) => this.judge(judgeId).identity),
+      openJudge: (onLoad) => this.openJudge(info, onLoad),
+      referenceDir: this.#justEvalTemplatesDir,
+      ...options,
+    });
   }
 
   // HELPERS
@@ -276,6 +295,19 @@ export class Judging {
     return this.secrets.decrypt(blob);
   }
 
+}
+
+/**
+ * `just-eval-original` names the original judge as a whole: its multi-aspect rubric for regular items and, unless
+ * another safety rubric is asked for, its safety rubric for safety items (as just-eval's evaluate.py splits them).
+ */
+function originalRubrics(request: JudgeRunCreateRequest): { rubricVersion?: string; safetyRubricVersion?: string } {
+  const wholeJudge = request.rubricVersion === JUST_EVAL_ORIGINAL;
+  return {
+    rubricVersion: wholeJudge ? JUST_EVAL_ORIGINAL_MULTI : request.rubricVersion,
+    safetyRubricVersion:
+      request.safetyRubricVersion === JUST_EVAL_ORIGINAL || (wholeJudge && request.safetyRubricVersion === undefined) ? JUST_EVAL_ORIGINAL_SAFETY : request.safetyRubricVersion,
+  };
 }
 
 function errorText(err: unknown): string {

@@ -1,12 +1,15 @@
 import type { ReferenceFetchProgress, ReferenceFetchResult, ReferenceStatus } from '../../../shared/reference';
 import { defaultReferenceDir, fetchReferenceFiles, referenceRoots, referenceStatus, verifiedUrialDir, type ReferenceLocations } from '../../core/reference';
 import type { AppSettingsService } from '../app/appSettings';
+import { justEvalTemplatesDir } from './justEvalTemplatesDir';
 
 export interface ReferenceOptions {
   /** ALIGN_REFERENCE_DIR: a folder of official files, searched after the setting. */
   envDir?: string;
   /** ALIGN_REFERENCE_BASE_URL, for tests only: a loopback server instead of raw.githubusercontent.com. */
   baseUrl?: string;
+  /** The last folder searched (after the setting, ALIGN_REFERENCE_DIR and the data folder's copy): a checkout's ../shared/data. */
+  fallbackDir?: string;
 }
 
 /**
@@ -35,6 +38,11 @@ export class ReferenceService {
       files: referenceStatus(locations, { verify }),
       urialDir: this.urialDir() ?? null,
     };
+  }
+
+  /** The folder of the official Just-Eval judge templates, or an error naming the folders tried and how to set one. */
+  justEvalTemplatesDir(): string {
+    return justEvalTemplatesDir({ ...this.locations(), fallback: this.options.fallbackDir });
   }
 
   /** The folder of a verified official `inst_1k_v4.txt`, if any. */
