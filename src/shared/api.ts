@@ -27,6 +27,7 @@ import type { GenerationDetail, GenerationFilter, GenerationRow, SideBySideColum
 import type { GenerationJudgements, JudgeAddRequest, JudgeHumanReport, JudgeRunCreateRequest, JudgeRunInfo, JudgeRunProgress, JudgeTestResult } from './judgeRuns';
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
+import type { RateSource, RunRateRow } from './rates';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
 import type { ReproducibilityRecord, RunInfo, RunPlan, RunPlanRequest } from './runs';
 
@@ -38,6 +39,7 @@ export * from './generations';
 export * from './annotations';
 export * from './judgeRuns';
 export * from './results';
+export * from './rates';
 export * from './models';
 
 // ─── Requests → responses ──────────────────────────────────────────────────
@@ -170,6 +172,8 @@ export interface ApiContract {
   'results.aspects': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[] }, AspectCell[]];
   /** Critical-error rates with the Results filters (same shape as annotations.rates). */
   'results.criticalErrors': [{ filter: ResultsFilter; source: 'human' | 'detector' }, CriticalErrorRate[]];
+  /** Per run × language: the strict LCB LPR and each critical-error label's rate, with Wilson intervals (`align rates`). */
+  'results.rates': [{ runIds: number[]; source: RateSource }, RunRateRow[]];
   /** Paired comparison of two values of `dimension` (e.g. methods "urial" vs "zero-shot") within each group. */
   'results.compare': [
     { filter: ResultsFilter; dimension: 'method' | 'model'; a: string; b: string; within: ResultsGroupKey[] },

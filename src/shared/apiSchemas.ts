@@ -278,6 +278,7 @@ export const apiRequestSchemas = {
   'judgements.humanAgreement': z.object({ runIds: runIds.optional(), judge: z.string().min(1).max(2000).optional() }).strict(),
   'results.aspects': z.object({ filter: resultsFilter, groupBy }).strict(),
   'results.criticalErrors': z.object({ filter: resultsFilter, source: z.enum(['human', 'detector']) }).strict(),
+  'results.rates': z.object({ runIds: runIds.min(1), source: z.enum(['detector', 'human']) }).strict(),
   'results.compare': z
     .object({
       filter: resultsFilter,

@@ -95,7 +95,12 @@ export function criticalErrorRatesOf(
 
 /** The distinct labels of a generation's detector findings. */
 export function detectedLabels(store: ReportStore, generationId: number): string[] {
-  return [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
+  return labelsOfDetections(store.detections.forGeneration(generationId));
+}
+
+/** The distinct labels of stored detector results' findings. */
+export function labelsOfDetections(detections: readonly { findings: readonly { label: string }[] }[]): string[] {
+  return [...new Set(detections.flatMap((d) => d.findings.map((f) => f.label)))];
 }
 
 /**
