@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { RESULTS_GROUP_KEYS, type ApiMethod, type ApiRequest } from './api';
 import { FINISH_REASONS, LOOP_STOP_SENSITIVITIES, METHODS, MODEL_ROLES } from './domain';
 import { ALL_ASPECTS, JUDGE_LANGS, NA_POLICIES } from './judging';
+import { CRITICAL_SOURCES } from './generations';
 
 const empty = z.object({}).strict();
 const id = z.number().int().nonnegative();
@@ -101,6 +102,9 @@ const filter = z
       .strict()
       .optional(),
     search: z.string().max(1000).optional(),
+    // `any`, `none` or a label name (lowercase words joined by dashes, like "code-leak").
+    critical: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a label name, "any" or "none"').max(50).optional(),
+    criticalSource: z.enum(CRITICAL_SOURCES).optional(),
   })
   .strict();
 
