@@ -19,7 +19,7 @@ interface Exported {
 }
 
 /** A data dir with the fixture's 12 outputs imported (the detectors run on import), and what the export says of them. */
-const test = base.extend<{ served: Served & { rows: Exported[] } }>({
+const test = base.extend<{ served: Served & { runId: string; rows: Exported[] } }>({
   served: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'align-e2e-findings-'));
     const imported = cli(['--data-dir', dataDir, 'generations', 'import', FIXTURE, '--lang', 'en']);
@@ -27,7 +27,7 @@ const test = base.extend<{ served: Served & { rows: Exported[] } }>({
     const exported = cli(['--data-dir', dataDir, 'generations', 'export', '--run', imported.lastLine]);
     const rows = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as Exported);
     const served = await startServe(dataDir);
-    await use({ ...served, rows });
+    await use({ ...served, runId: imported.lastLine, rows });
     await stopServe(served);
   },
 });
@@ -81,4 +81,22 @@ test('the reader shows critical-error badges, filters by code-leak and highlight
   // A reload keeps the filter.
   await page.reload();
   await expect(page.getByTestId('gen-total')).toHaveAttribute('data-total', String(codeLeak.length));
+});
+
+test('Results lists LPR and rates per run × language with n, the numbers of `align rates`', async ({ page, served }) => {
+  const { runId } = served;
+  const rates = JSON.parse(cli(['--data-dir', served.dataDir, 'rates', '--runs', runId, '--format', 'json']).stdout) as {
+    lpr: number | null;
+    n: number;
+    labels: Record<string, { count: number }>;
+  }[];
+  expect(rates).toHaveLength(1);
+
+  await page.goto(`${served.url}#/results`);
+  const row = page.locator(`[data-testid="run-rates-row"][data-run-id="${runId}"][data-lang="en"]`);
+  await expect(row.getByTestId('run-rates-n')).toHaveText(String(served.rows.length));
+  await expect(row.getByTestId('run-rates-lpr')).toContainText(rates[0]!.lpr === null ? '–' : `${(100 * rates[0]!.lpr).toFixed(1)}%`);
+  const codeLeak = served.rows.filter((r) => r.findings.some((f) => f.label === 'code-leak')).length;
+  expect(rates[0]!.labels['code-leak']!.count).toBe(codeLeak);
+  await expect(row.locator('td[data-label="code-leak"]')).toContainText(`(${codeLeak})`);
 });
