@@ -99,5 +99,4 @@ test('Results lists LPR and rates per run × language with n, the numbers of `al
   const codeLeak = served.rows.filter((r) => r.findings.some((f) => f.label === 'code-leak')).length;
   expect(rates[0]!.labels['code-leak']!.count).toBe(codeLeak);
   await expect(row.locator('td[data-label="code-leak"]')).toContainText(`(${codeLeak})`);
-
 });
