@@ -348,9 +348,14 @@ function scoreCondition(score: ScoreFilter): { sql: string; params: unknown[] } 
   };
 }
 
-/** Generations with at least one current detector finding of the label (any label when null): one detections row per detector. */
+/**
+ * Generations with at least one current detector finding of the label (of any label: without parsing, findings_json
+ * is written by JSON.stringify, so no finding is exactly '[]'). One detections row per detector.
+ */
 const DETECTED = (label: boolean) =>
-  `SELECT dt.generation_id FROM detections dt, json_each(dt.findings_json) f${label ? " WHERE json_extract(f.value, '$.label') = ?" : ''}`;
+  label
+    ? `SELECT dt.generation_id FROM detections dt, json_each(dt.findings_json) f WHERE json_extract(f.value, '$.label') = ?`
+    : `SELECT dt.generation_id FROM detections dt WHERE dt.findings_json <> '[]'`;
 /** Current (not superseded) annotations; with a label, those that gave it. */
 const CURRENT_ANNOTATIONS = `SELECT a.generation_id FROM annotations a WHERE a.superseded_at IS NULL`;
 const ANNOTATED_WITH = (label: boolean) =>
