@@ -38,6 +38,7 @@ import type {
 } from './judgeRuns';
 import type { JudgeInfo, RubricInfo, RubricPrompt } from './judging';
 import type { CatalogueModel, DownloadInfo, DownloadStatus, FamilyInfo, HardwareInfo, ModelEntry, ModelFit, ModelFitRequest, ModelScanResult, ModelState, ShaProgress } from './models';
+import type { RateSource, RunRateRow } from './rates';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from './results';
 import type { ReferenceFetchProgress, ReferenceFetchResult, ReferenceStatus } from './reference';
 import type { ReproducibilityRecord, RunDeleteRequest, RunDeletion, RunInfo, RunPlan, RunPlanRequest } from './runs';
@@ -50,6 +51,7 @@ export * from './generations';
 export * from './annotations';
 export * from './judgeRuns';
 export * from './results';
+export * from './rates';
 export * from './models';
 export * from './reference';
 
@@ -206,6 +208,8 @@ export interface ApiContract {
   'results.aspects': [{ filter: ResultsFilter; groupBy: ResultsGroupKey[] }, AspectCell[]];
   /** Critical-error rates with the Results filters (same shape as annotations.rates). */
   'results.criticalErrors': [{ filter: ResultsFilter; source: 'human' | 'detector' }, CriticalErrorRate[]];
+  /** Per run × language: the strict LCB LPR and each critical-error label's rate, with Wilson intervals (`align rates`). */
+  'results.rates': [{ runIds: number[]; source: RateSource }, RunRateRow[]];
   /** Paired comparison of two values of `dimension` (e.g. methods "urial" vs "zero-shot") within each group. */
   'results.compare': [
     { filter: ResultsFilter; dimension: 'method' | 'model'; a: string; b: string; within: ResultsGroupKey[] },

@@ -9,6 +9,7 @@ import { GENERATIONS_EXPORT_FORMATS } from './generations';
 import { JUDGEMENTS_EXPORT_FORMATS } from './judgeRuns';
 import { ALL_ASPECTS, JUDGE_LANGS, NA_POLICIES } from './judging';
 import { DECODING_PRESET_NAMES } from './presets';
+import { CRITICAL_SOURCES } from './generations';
 
 const empty = z.object({}).strict();
 const id = z.number().int().nonnegative();
@@ -105,6 +106,9 @@ const filter = z
       .strict()
       .optional(),
     search: z.string().max(1000).optional(),
+    // `any`, `none` or a label name (lowercase words joined by dashes, like "code-leak").
+    critical: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a label name, "any" or "none"').max(50).optional(),
+    criticalSource: z.enum(CRITICAL_SOURCES).optional(),
   })
   .strict();
 
@@ -294,6 +298,7 @@ export const apiRequestSchemas = {
     .strict(),
   'results.aspects': z.object({ filter: resultsFilter, groupBy }).strict(),
   'results.criticalErrors': z.object({ filter: resultsFilter, source: z.enum(['human', 'detector']) }).strict(),
+  'results.rates': z.object({ runIds: runIds.min(1), source: z.enum(['detector', 'human']) }).strict(),
   'results.compare': z
     .object({
       filter: resultsFilter,

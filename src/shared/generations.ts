@@ -1,5 +1,6 @@
 /** Reading generations: the selection shared by the reader and Results, rows and details. */
 import type { FinishReason, Generation, Lang } from './domain';
+import type { Finding } from './detection';
 import type { Aspect } from './judging';
 
 /** Which generations: the selection shared by the reader and the Results view (same meaning, same URL keys). */
@@ -22,7 +23,27 @@ export interface GenerationFilter extends SelectionFilter {
   score?: ScoreFilter;
   /** Full-text search (SQLite FTS5) over instruction and output. */
   search?: string;
+  /**
+   * Critical errors: `any` (at least one label), `none` (no label), or one label (e.g. "code-leak"). Whose labels:
+   * `criticalSource`, the detectors' current findings by default, or the annotators' current labels (then `none`
+   * means annotated by someone and given no label by anyone).
+   */
+  critical?: CriticalFilter;
+  criticalSource?: CriticalSource;
 }
+
+/** `any`, `none`, or a label name. */
+export type CriticalFilter = string;
+export const CRITICAL_SOURCES = ['detector', 'annotator'] as const;
+export type CriticalSource = (typeof CRITICAL_SOURCES)[number];
+
+/**
+ * Where a generation stands with the annotators: `pending` while a detector suggestion has not been decided by any
+ * annotator (accepted as a label, or rejected), `decided` when someone annotated it and nothing is pending, `none`
+ * when nobody annotated it and nothing was suggested.
+ */
+export const ANNOTATION_STATUSES = ['none', 'pending', 'decided'] as const;
+export type AnnotationStatus = (typeof ANNOTATION_STATUSES)[number];
 
 export interface ScoreFilter {
   aspect: Aspect;
@@ -44,6 +65,9 @@ export interface GenerationRow {
   outputPreview: string;
   finishReason: FinishReason;
   outputTokens: number;
+  /** Labels of the detectors' current findings, distinct, sorted. */
+  labels: string[];
+  annotation: AnnotationStatus;
 }
 
 /** A stored generation with the context the reader shows next to it. */
@@ -55,6 +79,8 @@ export type GenerationDetail = Omit<Generation, 'createdAt'> & {
   instruction: string;
   category: string | null;
   taskTypes: string[] | null;
+  /** The detectors' current findings; evidence spans point into `outputRaw`. */
+  findings: Finding[];
 };
 
 /** One cell of the side-by-side matrix: the same item id in another run (method, model or language). */

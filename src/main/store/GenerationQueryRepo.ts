@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { toGeneration, type GenerationRow as GenerationTableRow } from './GenerationRepo';
-import type { GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/generations';
+import type { Finding } from '../../shared/detection';
+import type { AnnotationStatus, GenerationDetail, GenerationFilter, GenerationRow, ScoreFilter, SideBySideColumn } from '../../shared/generations';
 import { FINISH_REASONS, type FinishReason } from '../../shared/domain';
 import { ALL_ASPECTS, SCORES } from '../../shared/judging';
 import { METHOD_LABEL_SQL } from './methodLabelSql';
@@ -33,6 +34,8 @@ interface ListRowSql {
   output_preview: string;
   finish_reason: FinishReason;
   output_tokens: number | null;
+  labels_json: string;
+  annotation: AnnotationStatus;
 }
 
 /** A stored generation row joined with its run, dataset, item and model. */
@@ -114,7 +117,15 @@ export class GenerationQueryRepo {
          WHERE g.id = ?`,
       )
       .get(id);
-    return row && toDetail(row);
+    return row && toDetail(row, this.findingsOf(id));
+  }
+
+  /** The current findings of every detector on generation `id`, detectors in name order. */
+  private findingsOf(id: number): Finding[] {
+    return this.db
+      .prepare<[number], { findings_json: string }>('SELECT findings_json FROM detections WHERE generation_id = ? ORDER BY detector, version')
+      .all(id)
+      .flatMap((r) => JSON.parse(r.findings_json) as Finding[]);
   }
 
   /**
@@ -310,6 +321,12 @@ function whereOf(filter: GenerationFilter): Where {
     params.push(...score.params);
   }
 
+  const critical = filter.critical ? criticalCondition(filter.critical, filter.criticalSource ?? 'detector') : undefined;
+  if (critical) {
+    conditions.push(critical.sql);
+    params.push(...critical.params);
+  }
+
   const match = toFtsQuery(filter.search);
   if (match !== null) {
     conditions.push('g.id IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH ?)');
@@ -319,7 +336,7 @@ function whereOf(filter: GenerationFilter): Where {
   return {
     sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '',
     params,
-    countInPage: itemConditions.length > 0 || score !== undefined,
+    countInPage: itemConditions.length > 0 || score !== undefined || critical !== undefined,
   };
 }
 
@@ -345,6 +362,48 @@ function scoreCondition(score: ScoreFilter): { sql: string; params: unknown[] } 
   };
 }
 
+/**
+ * Generations with at least one current detector finding of the label (of any label: without parsing, findings_json
+ * is written by JSON.stringify, so no finding is exactly '[]'). One detections row per detector.
+ */
+const DETECTED = (label: boolean) =>
+  label
+    ? `SELECT dt.generation_id FROM detections dt, json_each(dt.findings_json) f WHERE json_extract(f.value, '$.label') = ?`
+    : `SELECT dt.generation_id FROM detections dt WHERE dt.findings_json <> '[]'`;
+/** Current (not superseded) annotations; with a label, those that gave it. */
+const CURRENT_ANNOTATIONS = `SELECT a.generation_id FROM annotations a WHERE a.superseded_at IS NULL`;
+const ANNOTATED_WITH = (label: boolean) =>
+  `${CURRENT_ANNOTATIONS} AND EXISTS (SELECT 1 FROM json_each(a.labels_json) l${label ? ' WHERE l.value = ?' : ''})`;
+
+/**
+ * The critical-error filter as `g.id [NOT] IN (…)`: `any` and a label select the flagged generations, `none` the
+ * others; for annotators, `none` is annotated by someone and given no label by anyone (unannotated is not clean).
+ */
+function criticalCondition(critical: string, source: 'detector' | 'annotator'): { sql: string; params: unknown[] } {
+  const label = critical !== 'any' && critical !== 'none';
+  const params = label ? [critical] : [];
+  if (source === 'detector') return { sql: `g.id ${critical === 'none' ? 'NOT IN' : 'IN'} (${DETECTED(label)})`, params };
+  if (critical === 'none') return { sql: `g.id IN (${CURRENT_ANNOTATIONS}) AND g.id NOT IN (${ANNOTATED_WITH(false)})`, params };
+  return { sql: `g.id IN (${ANNOTATED_WITH(label)})`, params };
+}
+
+/**
+ * A list row's annotation status (see AnnotationStatus): a suggested label is decided by an annotation that gives
+ * it or rejects it (`decisions[label] = 'rejected'`), as core/analysis isDecided counts it.
+ */
+const ANNOTATION_STATUS = `CASE
+    WHEN EXISTS (SELECT 1 FROM detections dt, json_each(dt.findings_json) f WHERE dt.generation_id = g.id
+      AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.generation_id = g.id AND a.superseded_at IS NULL
+        AND (EXISTS (SELECT 1 FROM json_each(a.labels_json) l WHERE l.value = json_extract(f.value, '$.label'))
+          OR EXISTS (SELECT 1 FROM json_each(a.decisions_json) d WHERE d.key = json_extract(f.value, '$.label') AND d.value = 'rejected'))))
+      THEN 'pending'
+    WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.generation_id = g.id AND a.superseded_at IS NULL) THEN 'decided'
+    ELSE 'none' END`;
+
+/** A list row's detector labels, distinct and sorted, as a JSON array. */
+const ROW_LABELS = `(SELECT coalesce(json_group_array(x.label), '[]') FROM (SELECT DISTINCT json_extract(f.value, '$.label') AS label
+    FROM detections dt, json_each(dt.findings_json) f WHERE dt.generation_id = g.id ORDER BY label) x)`;
+
 const countSql = (where: Where): string => `SELECT count(*) AS n FROM generations g ${where.sql}`;
 
 /**
@@ -359,7 +418,7 @@ function pageSql(where: Where, offset: number): string {
   return `WITH page AS (SELECT g.id${total} FROM generations g ${filter} ORDER BY g.id LIMIT ? OFFSET ?)
     SELECT g.id, g.run_id, g.item_id, d.lang, ${METHOD_LABEL_SQL} AS method, ${MODEL_NAME} AS model_name,
       coalesce(i.instruction, '') AS instruction, substr(g.output, 1, ${OUTPUT_PREVIEW_CHARS}) AS output_preview,
-      g.finish_reason, g.output_tokens${where.countInPage ? ', page.total' : ''}
+      g.finish_reason, g.output_tokens, ${ROW_LABELS} AS labels_json, ${ANNOTATION_STATUS} AS annotation${where.countInPage ? ', page.total' : ''}
     FROM page
     -- CROSS JOIN pins the join order: without it the planner may scan all generations and probe the page.
     CROSS JOIN generations g ON g.id = page.id
@@ -391,10 +450,12 @@ function toRow(r: ListRowSql): GenerationRow {
     outputPreview: r.output_preview,
     finishReason: r.finish_reason,
     outputTokens: r.output_tokens ?? 0,
+    labels: JSON.parse(r.labels_json) as string[],
+    annotation: r.annotation,
   };
 }
 
-function toDetail(r: DetailRowSql): GenerationDetail {
+function toDetail(r: DetailRowSql, findings: Finding[]): GenerationDetail {
   // The stored generation as the store maps it, minus what the reader does not show, plus its context.
   const { generator: _generator, extra: _extra, createdAt: _createdAt, ...generation } = toGeneration(r);
   return {
@@ -406,5 +467,6 @@ function toDetail(r: DetailRowSql): GenerationDetail {
     instruction: r.instruction,
     category: r.category,
     taskTypes: r.task_types_json ? (JSON.parse(r.task_types_json) as string[]) : null,
+    findings,
   };
 }

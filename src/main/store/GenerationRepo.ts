@@ -138,11 +138,11 @@ export class GenerationRepo {
   }
 
   /** Each generation of the runs (all runs when none are given) with the model, method and language it counts under. */
-  cells(runIds?: readonly number[]): { id: number; model: string; method: string; lang: string }[] {
+  cells(runIds?: readonly number[]): { id: number; runId: number; model: string; method: string; lang: string }[] {
     const where = runIds?.length ? `WHERE g.run_id IN (${runIds.map(() => '?').join(',')})` : '';
     return this.db
-      .prepare<unknown[], { id: number; model: string; method: string; lang: string }>(
-        `SELECT g.id, coalesce(m.name, g.generator, 'imported') AS model,
+      .prepare<unknown[], { id: number; runId: number; model: string; method: string; lang: string }>(
+        `SELECT g.id, g.run_id AS runId, coalesce(m.name, g.generator, 'imported') AS model,
                 coalesce(json_extract(r.method_json, '$.method'), 'unknown') AS method, d.lang
          FROM generations g JOIN runs r ON r.id = g.run_id JOIN datasets d ON d.id = r.dataset_id
          LEFT JOIN models m ON m.id = r.model_id ${where}`,

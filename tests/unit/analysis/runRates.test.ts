@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRunRates, lcbFromSignals, runRates, type RunRateInput } from '../../../src/main/core/analysis';
+import { lcbFromSignals, runRates, type RunRateInput } from '../../../src/main/core/analysis';
+import { formatRunRates } from '../../../src/shared/rates';
 import { ANY_CRITICAL_ERROR } from '../../../src/shared/detection';
 
 const g = (runId: number, lang: string, labels: string[], verdict: 'pass' | 'fail' | 'skipped' | null, acc: number | null = null): RunRateInput => ({
@@ -41,8 +42,9 @@ describe('runRates (align rates)', () => {
   it('formats CSV with one column group per label and JSON as an array', () => {
     const out = runRates(rows, ['code-leak']);
     const csv = formatRunRates(out, 'csv').trim().split('\n');
-    expect(csv[0]).toBe('run_id,lang,n,lpr,lpr_checked,lpr_acc,lpr_ci_low,lpr_ci_high,lpr_missing,code_leak_count,code_leak_rate,code_leak_ci_low,code_leak_ci_high,any_count,any_rate,any_ci_low,any_ci_high');
-    expect(csv[2]!.startsWith('2,fr,5,0.5,4,0.6875,')).toBe(true);
+    const unquoted = (line: string) => line.replaceAll('"', '');
+    expect(unquoted(csv[0]!)).toBe('run_id,lang,n,lpr,lpr_checked,lpr_acc,lpr_ci_low,lpr_ci_high,lpr_missing,code_leak_count,code_leak_rate,code_leak_ci_low,code_leak_ci_high,any_count,any_rate,any_ci_low,any_ci_high');
+    expect(csv[2]!.startsWith('"2","fr","5","0.5","4","0.6875",')).toBe(true);
     expect(csv).toHaveLength(3);
     expect(JSON.parse(formatRunRates(out, 'json'))).toEqual(out);
   });

@@ -96,7 +96,8 @@ describe('annotation API', () => {
     expect(loop.kappa).toBeCloseTo(0.22 / 0.42, 10);
     expect(report.labels.find((l) => l.label === 'code-leak')!.kappa).toBeNull();
     const det = report.detector.find((d) => d.label === 'infinite-loop' && d.lang === 'all')!;
-    expect(det.n).toBe(20);
+    // 10 generations × 2 annotators, less item 5: the detector suggests infinite-loop there and neither decided it (pending).
+    expect(det.n).toBe(18);
     expect(det.precision).not.toBeNull();
 
     const rows = workbench.generations.rows(runId);

@@ -105,7 +105,7 @@ describe('critical-error chart', () => {
     // 90% loop + 10% wrong-language would stack to 100%+; side by side nothing passes 100.
     expect(model.yMax).toBe(100);
     for (const s of model.series) for (const v of [...s.values, ...s.high]) expect(v ?? 0).toBeLessThanOrEqual(100);
-    expect(targets[0]![1]).toEqual({ group: { model: 'stories', method: 'urial', language: 'fr' } });
+    expect(targets[0]![1]).toEqual({ group: { model: 'stories', method: 'urial', language: 'fr' }, critical: { label: 'infinite-loop', source: 'detector' } });
   });
 });
 
@@ -158,5 +158,12 @@ describe('Results params', () => {
     expect(readerFilterFor({ group: {}, aspect: 'depth', score: 5 }, { naPolicy: 'exclude' }, none)?.score).toEqual({ aspect: 'depth', min: 4.5, max: 5 });
     // N/A counted as 5: all-N/A generations are in the bar, and no score range selects them.
     expect(readerFilterFor({ group: {}, aspect: 'depth' }, { naPolicy: 'as-5' }, none)?.score).toBeUndefined();
+  });
+
+  it('keeps a critical-error bar to the generations with its label, from the detectors or the annotators', () => {
+    const none = () => [];
+    const filter = { naPolicy: 'exclude' as const };
+    expect(readerFilterFor({ group: {}, critical: { label: 'code-leak', source: 'detector' } }, filter, none)).toEqual({ critical: 'code-leak' });
+    expect(readerFilterFor({ group: {}, critical: { label: ANY_CRITICAL_ERROR, source: 'human' } }, filter, none)).toEqual({ critical: 'any', criticalSource: 'annotator' });
   });
 });

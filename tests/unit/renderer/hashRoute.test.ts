@@ -39,18 +39,23 @@ describe('generation filter params', () => {
       taskType: 'math',
       finishReasons: ['max-tokens' as const],
       search: 'water',
+      critical: 'code-leak',
+      criticalSource: 'annotator' as const,
     };
     const params = Object.fromEntries(Object.entries(filterToParams(filter)).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    expect(params).toEqual({ run: '3,4', model: '1', method: 'urial,chat', lang: 'fr', cat: 'info-seek', task: 'math', finish: 'max-tokens', q: 'water' });
+    expect(params).toEqual({ run: '3,4', model: '1', method: 'urial,chat', lang: 'fr', cat: 'info-seek', task: 'math', finish: 'max-tokens', q: 'water', crit: 'code-leak', critsrc: 'annotator' });
     expect(paramsToFilter(params)).toEqual(filter);
   });
 
   it('drops malformed values instead of sending them', () => {
     expect(paramsToFilter({ run: '3,x,-1', lang: 'FR,es', finish: 'stop,bogus', q: '  ' })).toEqual({ runIds: [3], langs: ['es'], finishReasons: ['stop'] });
+    expect(paramsToFilter({ crit: 'Code Leak', critsrc: 'everyone' })).toEqual({});
+    // The detectors are the default source: their value needs no param.
+    expect(filterToParams({ critical: 'any', criticalSource: 'detector' })).toMatchObject({ crit: 'any', critsrc: undefined });
   });
 
   it('clears every filter key it does not set', () => {
-    expect(filterToParams({})).toEqual({ run: undefined, model: undefined, method: undefined, lang: undefined, cat: undefined, task: undefined, finish: undefined, q: undefined });
+    expect(filterToParams({})).toEqual({ run: undefined, model: undefined, method: undefined, lang: undefined, cat: undefined, task: undefined, finish: undefined, q: undefined, crit: undefined, critsrc: undefined });
   });
 
   it('reads the opened generation id', () => {

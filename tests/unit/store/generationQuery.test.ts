@@ -161,6 +161,8 @@ describe('GenerationQueryRepo.query', () => {
       outputPreview: "L'énergie renouvelable vient du soleil.",
       finishReason: 'stop',
       outputTokens: "L'énergie renouvelable vient du soleil.".length,
+      labels: [],
+      annotation: 'none',
     });
   });
 
@@ -418,6 +420,7 @@ describe('GenerationQueryRepo.get', () => {
       wallMs: 5,
       tokensPerSecond: 30,
       seed: 42,
+      findings: [],
     });
   });
 

@@ -201,4 +201,28 @@ describe('judgeHumanAgreement', () => {
     // Pairs: g0 (EN 1, FR 2) and g2 (EN 5, FR 3); g1's FR call is N/A, so g1 is no pair.
     expect(report.langDelta).toEqual([{ lang: 'fr', aspect: 'helpfulness', enMean: 3, targetMean: 2.5, delta: 0.5, n: 2 }]);
   });
+
+  it('counts decided suggestions only: a detector suggestion the annotator left pending is neither flagged nor clean', () => {
+    const s = seed(4, 'en');
+    store = s.store;
+    const [g0, g1, g2] = s.ids as [number, number, number];
+    for (const [g, score] of [[g0, 1], [g1, 2], [g2, 5]] as const)
+      store.judgements.saveCall(call(g), [{ aspect: 'helpfulness', score, rationale: 'r' }]);
+    const suggest = (generationId: number, label: 'code-leak' | 'infinite-loop') =>
+      store!.detections.save(generationId, [{ settings: {}, result: { detector: 'test', version: '1', signals: {}, findings: [{ label, detector: 'test', version: '1', score: 1, evidence: { spans: [], note: 'n' } }] } }]);
+    suggest(g0, 'code-leak');
+    suggest(g1, 'code-leak');
+    // g0: code-leak confirmed with y; g1: code-leak suggested, the annotator only accepted another label (pending);
+    // g2: no suggestion, annotated clean.
+    store.annotations.save(g0, 'ann', { labels: ['code-leak'], decisions: { 'code-leak': 'accepted' } });
+    store.annotations.save(g1, 'ann', { labels: ['empty'], decisions: { empty: 'accepted' } });
+    store.annotations.save(g2, 'ann', { labels: [], decisions: {} });
+
+    const row = (label: string) => judgeHumanAgreement(store!, {}).rows.find((r) => r.aspect === 'helpfulness' && r.label === label)!;
+    expect(row('code-leak')).toMatchObject({ flaggedMean: 1, flaggedN: 1, cleanMean: 5, cleanN: 1 });
+    expect(row('empty')).toMatchObject({ flaggedMean: 2, flaggedN: 1, cleanMean: 3, cleanN: 2 });
+    // n rejects: g1 now counts as clean for code-leak.
+    store.annotations.save(g1, 'ann', { labels: ['empty'], decisions: { empty: 'accepted', 'code-leak': 'rejected' } });
+    expect(row('code-leak')).toMatchObject({ flaggedN: 1, cleanMean: 3.5, cleanN: 2 });
+  });
 });

@@ -6,6 +6,7 @@ export function resultsHandlers(ctx: HandlerContext): HandlersFor<'results'> {
   return {
     'results.aspects': ({ filter, groupBy }) => results.aspects(filter, groupBy),
     'results.criticalErrors': ({ filter, source }) => results.criticalErrors(filter, source),
+    'results.rates': ({ runIds, source }) => results.rates(runIds, source),
     'results.compare': (req) => results.compare(req),
     'results.table': (req) => results.table(req),
     'results.dpoPairs': ({ filter }) => results.dpoPairs(filter),

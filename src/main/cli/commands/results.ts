@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { RESULTS_GROUP_KEYS, type ResultsGroupKey, type TableFormat } from '../../../shared/results';
 import { NA_POLICIES, type NaPolicy } from '../../../shared/judging';
+import { formatRunRates, type RateSource } from '../../../shared/rates';
 import { call, CallError, printId, UsageError, writeOrPrint } from '../context';
 import { list, runIdOf } from '../options';
 
@@ -32,6 +33,19 @@ export function registerResults(program: Command): void {
         if (!(RESULTS_GROUP_KEYS as readonly string[]).includes(key)) throw new UsageError(`--group-by: unknown key "${key}" (known: ${RESULTS_GROUP_KEYS.join(', ')}).`);
       const { text } = await call('results.table', { filter: { runIds: await existingRuns(o.runs), naPolicy: o.na }, groupBy, format: o.format });
       writeOrPrint(text, o.out);
+    });
+
+  program
+    .command('rates')
+    .description('per run × language: the Language Confusion Benchmark LPR and each critical-error label\'s rate, with Wilson 95% intervals; with --out, prints the row count last')
+    .requiredOption('--runs <id,id…>', 'generation run ids', list)
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).makeOptionMandatory())
+    .addOption(new Option('--source <source>', 'labels from the detectors\' findings, or the annotators\' majority').choices(['detector', 'human']).default('detector'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (o: { runs: string[]; format: 'json' | 'csv'; source: RateSource; out?: string }) => {
+      const rows = await call('results.rates', { runIds: await existingRuns(o.runs), source: o.source });
+      writeOrPrint(formatRunRates(rows, o.format), o.out);
+      if (o.out) printId(rows.length);
     });
 
   program

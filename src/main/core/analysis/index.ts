@@ -15,7 +15,7 @@ export {
 } from './bootstrapMeanCI';
 export { wilsonInterval } from './wilson';
 export { lcbSummary, type LcbSummary } from './lcbSummary';
-export { formatRunRates, lcbFromSignals, runRates, type LabelRate, type RunRateInput, type RunRateRow } from './runRates';
+export { lcbFromSignals, runRates, type RunRateInput } from './runRates';
 export {
   ANY_CRITICAL_ERROR,
   criticalErrorRates,

@@ -1,5 +1,5 @@
 import type { AgreementReport, CriticalErrorRate } from '../../../shared/api';
-import { cohensKappa, criticalErrorRates, detectorAgreement, fleissKappa } from '../../core/analysis';
+import { cohensKappa, criticalErrorRates, detectorAgreement, fleissKappa, isDecided } from '../../core/analysis';
 import type { ScopedAnnotation } from '../../store/AnnotationRepo';
 import type { Store } from '../../store/openStore';
 import { NotFoundError } from '../errors';
@@ -12,7 +12,9 @@ export type ReportStore = Pick<Store, 'annotations' | 'runs' | 'generations' | '
  * - between annotators, per label, on the generations every compared annotator annotated: Cohen's kappa for
  *   two annotators, Fleiss' kappa for more (null with fewer than two, or when undefined, see core/analysis);
  * - detector vs human per label, overall and per language (`detectorAgreement`): one row per current
- *   annotation, the human labels as the truth and the labels of the generation's detector findings as predicted.
+ *   annotation, the human labels as the truth and the labels of the generation's detector findings as predicted,
+ *   over decided suggestions only: a suggestion the annotator neither accepted (labelled) nor rejected with `n` is
+ *   pending, and left out for that label (`isDecided`).
  */
 export function annotationAgreement(store: ReportStore, opts: { runIds?: number[]; annotators?: string[] }): AgreementReport {
   const annotations = store.annotations.currentIn(opts.runIds, opts.annotators);
@@ -51,7 +53,7 @@ export function annotationAgreement(store: ReportStore, opts: { runIds?: number[
     return found;
   };
   const detector = detectorAgreement(
-    annotations.map((a) => ({ lang: a.lang, detected: detectedOf(a.generationId), human: a.labels })),
+    annotations.map((a) => ({ lang: a.lang, detected: detectedOf(a.generationId), human: a.labels, decisions: a.decisions })),
     labels,
   ).map(({ label, lang, precision, recall, f1, kappa, n }) => ({ label, lang, precision, recall, f1, kappa, n }));
 
@@ -95,7 +97,12 @@ export function criticalErrorRatesOf(
 
 /** The distinct labels of a generation's detector findings. */
 export function detectedLabels(store: ReportStore, generationId: number): string[] {
-  return [...new Set(store.detections.forGeneration(generationId).flatMap((d) => d.findings.map((f) => f.label)))];
+  return labelsOfDetections(store.detections.forGeneration(generationId));
+}
+
+/** The distinct labels of stored detector results' findings. */
+export function labelsOfDetections(detections: readonly { findings: readonly { label: string }[] }[]): string[] {
+  return [...new Set(detections.flatMap((d) => d.findings.map((f) => f.label)))];
 }
 
 /**
@@ -110,6 +117,33 @@ export function humanLabels(store: ReportStore, labels: readonly string[], runId
     const votes = byGeneration.get(id);
     if (!votes) return null;
     return labels.filter((label) => votes.filter((v) => v.includes(label)).length * 2 >= votes.length);
+  };
+}
+
+/**
+ * Like `humanLabels`, over decided suggestions only (see `isDecided`): per generation, `flagged` are the labels at
+ * least half of the annotators who decided them gave, `pending` the detector suggestions no annotator decided yet
+ * (neither flagged nor clean). Null for a generation nobody annotated.
+ */
+export function decidedHumanLabels(
+  store: ReportStore,
+  labels: readonly string[],
+  runIds?: number[],
+): (generationId: number) => { flagged: string[]; pending: string[] } | null {
+  const byGeneration = new Map<number, ScopedAnnotation[]>();
+  for (const a of store.annotations.currentIn(runIds)) byGeneration.set(a.generationId, [...(byGeneration.get(a.generationId) ?? []), a]);
+  return (id) => {
+    const annotations = byGeneration.get(id);
+    if (!annotations) return null;
+    const detected = detectedLabels(store, id);
+    const flagged: string[] = [];
+    const pending: string[] = [];
+    for (const label of labels) {
+      const deciders = annotations.filter((a) => isDecided({ lang: a.lang, detected, human: a.labels, decisions: a.decisions }, label));
+      if (deciders.length === 0) pending.push(label);
+      else if (deciders.filter((a) => a.labels.includes(label)).length * 2 >= deciders.length) flagged.push(label);
+    }
+    return { flagged, pending };
   };
 }
 

@@ -3,20 +3,21 @@ import type { Lang } from '../../../shared/domain';
 import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
 import type { ScoredJudgement } from '../../store/JudgementRepo';
 import type { Store } from '../../store/openStore';
-import { humanLabels } from '../annotation/annotationReports';
+import { decidedHumanLabels } from '../annotation/annotationReports';
 
 /**
  * Judge vs human, per language (issue 5, UI "judge vs human"):
  * - per aspect × critical-error label, the mean judge score of the generations the annotators' majority flagged
  *   with the label vs the annotated generations without it (each generation counts once: the mean of its scores
- *   over repeats and judge languages); N/A is left out, unannotated generations too;
+ *   over repeats and judge languages); N/A is left out, unannotated generations too, and so is a generation whose
+ *   detector suggestion of the label no annotator has decided yet (pending is neither flagged nor clean);
  * - the EN-vs-target judging delta: on the generations judged both in English and in their own language by the
  *   same judge with the same rubric version, mean(EN) − mean(target).
  */
 export function judgeHumanAgreement(store: Pick<Store, 'judgements' | 'annotations' | 'runs' | 'generations' | 'detections'>, opts: { runIds?: number[]; judge?: string }): JudgeHumanReport {
   const scores = store.judgements.scoresIn(opts.runIds, opts.judge);
   const labels = store.annotations.labels().map((l) => l.name);
-  const labelsOf = humanLabels(store, labels, opts.runIds);
+  const labelsOf = decidedHumanLabels(store, labels, opts.runIds);
 
   // generation × aspect → its mean score, with the generation's language.
   const perGeneration = meanBy(scores, (s) => `${s.generationId}|${s.aspect}`);
@@ -26,10 +27,11 @@ export function judgeHumanAgreement(store: Pick<Store, 'judgements' | 'annotatio
     const found = labelsOf(sample.generationId);
     if (!found) continue;
     for (const label of labels) {
+      if (found.pending.includes(label)) continue;
       const key = `${sample.lang}|${sample.aspect}|${label}`;
       let cell = cells.get(key);
       if (!cell) cells.set(key, (cell = { lang: sample.lang, aspect: sample.aspect, label, flagged: [], clean: [] }));
-      (found.includes(label) ? cell.flagged : cell.clean).push(mean);
+      (found.flagged.includes(label) ? cell.flagged : cell.clean).push(mean);
     }
   }
   for (const c of cells.values())

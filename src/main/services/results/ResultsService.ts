@@ -1,7 +1,8 @@
 import type { CriticalErrorRate } from '../../../shared/annotations';
 import type { AspectCell, ComparisonRow, ResultsFilter, ResultsGroupKey, TableFormat } from '../../../shared/results';
 import { formatExport } from '../generations/formatExport';
-import { resultsAspects, resultsCompare, resultsCriticalErrors, resultsDpoPairs, resultsTable, type ResultsStore } from './results';
+import type { RateSource, RunRateRow } from '../../../shared/rates';
+import { resultsAspects, resultsCompare, resultsCriticalErrors, resultsDpoPairs, resultsRates, resultsTable, type ResultsStore } from './results';
 
 /** Results: aspect aggregates with CIs, critical-error rates, paired comparisons, paper tables, DPO pairs. */
 export class ResultsService {
@@ -13,6 +14,11 @@ export class ResultsService {
 
   criticalErrors(filter: ResultsFilter, source: 'human' | 'detector'): CriticalErrorRate[] {
     return resultsCriticalErrors(this.store, filter, source);
+  }
+
+  /** Per run × language: LPR and critical-error label rates with Wilson intervals (`align rates`). */
+  rates(runIds: readonly number[], source: RateSource): RunRateRow[] {
+    return resultsRates(this.store, runIds, source);
   }
 
   compare(request: Parameters<typeof resultsCompare>[1]): ComparisonRow[] {

@@ -1,5 +1,7 @@
 import type { AspectCell, ComparisonRow, CriticalErrorRate, ResultsFilter, ResultsGroupKey, TableFormat } from '../../../shared/api';
 import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
+import type { RateSource, RunRateRow } from '../../../shared/rates';
+import { languageDetector } from '../../core/detectors';
 import {
   aspectCells,
   bootstrapSettings,
@@ -7,13 +9,16 @@ import {
   fnv1a,
   groupKey,
   holmAdjust,
+  lcbFromSignals,
+  runRates,
   pairedBootstrapMeanDiff,
   wilcoxonSignedRank,
   type DpoPair,
   type ResultsGroup,
 } from '../../core/analysis';
 import type { Store } from '../../store/openStore';
-import { criticalErrorRatesOf, detectedLabels, humanLabels, type ReportStore } from '../annotation/annotationReports';
+import { criticalErrorRatesOf, detectedLabels, humanLabels, labelsOfDetections, type ReportStore } from '../annotation/annotationReports';
+import { NotFoundError } from '../errors';
 import { formatTable, type TableMeta } from './formatTable';
 
 /** The repositories the results read. */
@@ -43,6 +48,27 @@ export function resultsAspects(store: ResultsStore, filter: ResultsFilter, group
 /** results.criticalErrors: the critical-error rates of the filtered generations (judge filters do not apply). */
 export function resultsCriticalErrors(store: ResultsStore, filter: ResultsFilter, source: 'human' | 'detector'): CriticalErrorRate[] {
   return criticalErrorRatesOf(store, store.results.generations(filter), { runIds: filter.runIds, source });
+}
+
+/**
+ * results.rates: per run × language, the LCB LPR from the language detector's stored verdicts and each project
+ * label's rate over every generation of the run in that language. `human`: the labels at least half of a
+ * generation's annotators gave; a generation nobody annotated counts as without labels (n stays the run's size).
+ */
+export function resultsRates(store: ResultsStore, runIds: readonly number[], source: RateSource): RunRateRow[] {
+  for (const runId of runIds) if (!store.runs.get(runId)) throw new NotFoundError(`No run with id ${runId}. List them with "runs list".`);
+  const labels = store.annotations.labels().map((l) => l.name);
+  const human = source === 'human' ? humanLabels(store, labels, [...runIds]) : null;
+  const rows = store.generations.cells(runIds).map((g) => {
+    const detections = store.detections.forGeneration(g.id);
+    return {
+      runId: g.runId,
+      lang: g.lang,
+      labels: human ? (human(g.id) ?? []) : labelsOfDetections(detections),
+      lcb: lcbFromSignals(detections.find((d) => d.detector === languageDetector.name)?.signals),
+    };
+  });
+  return runRates(rows, labels);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { GenerationFilter } from '../../../shared/api';
 import { FINISH_REASONS, type FinishReason } from '../../../shared/domain';
+import { CRITICAL_SOURCES, type CriticalSource } from '../../../shared/generations';
 import type { RouteParams } from './hashRoute';
 import { paramToScore, scoreToParam } from './scoreParam';
 
@@ -18,6 +19,8 @@ export const GENERATION_PARAM_KEYS = {
   finishReasons: 'finish',
   score: 'score',
   search: 'q',
+  critical: 'crit',
+  criticalSource: 'critsrc',
 } as const satisfies Record<keyof GenerationFilter, string>;
 
 const list = (value: string | undefined): string[] =>
@@ -46,6 +49,10 @@ export function paramsToFilter(params: RouteParams): GenerationFilter {
   if (score) filter.score = score;
   const search = params[k.search]?.trim();
   if (search) filter.search = search;
+  const critical = params[k.critical];
+  if (critical && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(critical)) filter.critical = critical;
+  const source = params[k.criticalSource];
+  if (source && (CRITICAL_SOURCES as readonly string[]).includes(source)) filter.criticalSource = source as CriticalSource;
   return filter;
 }
 
@@ -64,6 +71,9 @@ export function filterToParams(filter: GenerationFilter): Record<string, string 
     [k.finishReasons]: join(filter.finishReasons),
     [k.score]: scoreToParam(filter.score),
     [k.search]: filter.search?.trim() || undefined,
+    [k.critical]: filter.critical || undefined,
+    // The detectors are the default source: only the annotators' is worth a param.
+    [k.criticalSource]: filter.criticalSource === 'annotator' ? 'annotator' : undefined,
   };
 }
 

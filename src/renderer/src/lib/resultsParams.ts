@@ -1,6 +1,7 @@
 import type { GenerationFilter, ResultsFilter, ResultsGroupKey, ScoreFilter } from '../../../shared/api';
 import type { BarTarget } from './charts/resultsCharts';
 import { RESULTS_GROUP_KEYS } from '../../../shared/api';
+import { ANY_CRITICAL_ERROR } from '../../../shared/detection';
 import { filterToParams, paramsToFilter } from './generationParams';
 import type { RouteParams } from './hashRoute';
 
@@ -124,6 +125,12 @@ export function readerFilterFor(target: BarTarget, filter: ResultsFilter, modelI
     if (target.score !== undefined) Object.assign(score, { min: Math.max(1, target.score - 0.5), max: Math.min(5, target.score + 0.499) });
     if (filter.judge) score.judge = filter.judge;
     out.score = score;
+  }
+  if (target.critical) {
+    out.critical = target.critical.label === ANY_CRITICAL_ERROR ? 'any' : target.critical.label;
+    // The human rate counts the majority of a generation's annotators; the reader shows every generation an
+    // annotator gave the label (the same set with one annotator, a superset when annotators disagree).
+    if (target.critical.source === 'human') out.criticalSource = 'annotator';
   }
   return out;
 }

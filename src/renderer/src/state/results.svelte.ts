@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import type { AspectCell, ComparisonRow, CriticalErrorRate, FamilyInfo, ResultsFilter, ResultsGroupKey, TableFormat } from '../../../shared/api';
 import type { JudgeInfo, RubricInfo } from '../../../shared/judging';
+import type { RunRateRow } from '../../../shared/rates';
 import { api } from '../lib/api';
 import { downloadText } from '../lib/download';
 import { errorText } from '../lib/errorText';
@@ -28,6 +29,8 @@ export class ResultsState {
   #cellsError = $state<string | null>(null);
   #rates = $state.raw<CriticalErrorRate[]>([]);
   #ratesError = $state<string | null>(null);
+  #runRates = $state.raw<RunRateRow[]>([]);
+  #runRatesError = $state<string | null>(null);
   #comparison = $state.raw<ComparisonRow[]>([]);
   #comparisonError = $state<string | null>(null);
   #loading = $state(false);
@@ -63,6 +66,14 @@ export class ResultsState {
   }
   get ratesError(): string | null {
     return this.#ratesError;
+  }
+  /** LPR and critical-error rates per run × language (`results.rates`) of the filter's runs, in its languages. */
+  get runRates(): RunRateRow[] {
+    const langs = this.#query.filter.langs;
+    return langs?.length ? this.#runRates.filter((r) => langs.includes(r.lang)) : this.#runRates;
+  }
+  get runRatesError(): string | null {
+    return this.#runRatesError;
   }
   get comparison(): ComparisonRow[] {
     return this.#comparison;
@@ -160,6 +171,7 @@ export class ResultsState {
     const jobs = [
       settle(api.call('results.aspects', { filter, groupBy }), (v) => (this.#cells = v), (e) => (this.#cellsError = e), []),
       settle(api.call('results.criticalErrors', { filter, source }), (v) => (this.#rates = v), (e) => (this.#ratesError = e), []),
+      settle(this.#runRatesOf(filter.runIds, source), (v) => (this.#runRates = v), (e) => (this.#runRatesError = e), []),
     ];
     if (compare) {
       const within = groupBy.filter((k) => k !== compare.dimension);
@@ -171,6 +183,12 @@ export class ResultsState {
     }
     await Promise.all(jobs);
     if (epoch === this.#epoch) this.#loading = false;
+  }
+
+  /** `results.rates` reads whole runs: the filter's, else every run (none yet: nothing to ask). */
+  async #runRatesOf(runIds: number[] | undefined, source: ErrorSource): Promise<RunRateRow[]> {
+    const ids = runIds?.length ? runIds : (await api.call('runs.list', {})).map((r) => r.id);
+    return ids.length ? api.call('results.rates', { runIds: ids, source }) : [];
   }
 
   /** Judges, rubric versions and families for the filters and for mapping groups to models. */

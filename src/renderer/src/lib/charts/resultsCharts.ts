@@ -18,6 +18,8 @@ export interface BarTarget {
   aspect?: Aspect;
   /** Histogram bin: per-generation scores that round to this value (1–5). */
   score?: number;
+  /** Critical-error bar: its label (or "any critical error") and whose labels the rate counts. */
+  critical?: { label: string; source: 'detector' | 'human' };
 }
 
 /** A bar chart and, per [series][category], the generations each bar aggregates. */
@@ -195,6 +197,6 @@ export function criticalErrorChart(rates: readonly CriticalErrorRate[], source: 
       // Every bar and whisker is a share of the same n: the axis never needs to pass 100%.
       yMax: Math.min(100, Math.max(10, Math.ceil(highest / 10) * 10)),
     },
-    targets: series.map(() => cells.map((r) => ({ group: { model: r.model, method: r.method, language: r.lang } }))),
+    targets: series.map((s) => cells.map((r) => ({ group: { model: r.model, method: r.method, language: r.lang }, critical: { label: s.label, source } }))),
   };
 }
