@@ -8,7 +8,7 @@ function run(id: number, over: Partial<RunInfo> = {}): RunInfo {
   return {
     id, name: `run ${id}`, kind: 'generate', status: 'done', error: null, total: 10, done: 10, failed: 0, modelId: 1, modelName: 'stories',
     datasetId: 1, datasetName: 'sample', lang: 'en', method: 'zero-shot', promptLang: null, config: null, provenance: {}, environment: {},
-    createdAt: '2026-12-05T10:00:00.000Z', progress: null, finishReasons: {}, tokensPerSecond: null, methodLabel: 'zero-shot', ...over,
+    createdAt: '2026-12-05T10:00:00.000Z', progress: null, finishReasons: {}, tokensPerSecond: null, methodLabel: over.method ?? 'zero-shot', ...over,
   };
 }
 
