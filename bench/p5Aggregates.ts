@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import type { AspectCell, ResultsFilter, ResultsGroupKey } from '../src/shared/api';
 import type { Item } from '../src/shared/domain';
 import { ALL_ASPECTS, type Aspect } from '../src/shared/judging';
-import type { NaKind } from '../src/shared/naKinds';
+import { NA_KINDS, type NaKind } from '../src/shared/naKinds';
 import { mulberry32 } from '../src/shared/random';
 import { aspectCells, type ScoreLevelRow } from '../src/main/core/analysis';
 import { resultsAspects } from '../src/main/services/results/results';
@@ -164,24 +164,31 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
     (!filter.judge || x.judge === filter.judge) &&
     (!filter.rubricVersion || x.rubric_version === filter.rubricVersion) &&
     (!filter.judgeLang || x.judge_lang === filter.judgeLang);
-  const perGeneration = new Map<string, { fact: JudgementFact; scores: (number | null)[]; judgeNa: number }>();
+  // One unit per generation × judge × rubric version × judge language × aspect: those are never pooled.
+  const perGeneration = new Map<string, { fact: JudgementFact; scores: (number | null)[]; judgeNa: number; naKinds: Record<NaKind, number> }>();
   for (const x of facts) {
     if (!keep(x)) continue;
-    const key = `${x.generation_id}|${x.aspect}`;
-    const entry = perGeneration.get(key) ?? { fact: x, scores: [], judgeNa: 0 };
+    const key = JSON.stringify([x.generation_id, x.judge, x.rubric_version, x.judge_lang, x.aspect]);
+    const entry = perGeneration.get(key) ?? { fact: x, scores: [], judgeNa: 0, naKinds: { judge: 0, unreadable: 0, 'no-reply': 0 } };
     entry.scores.push(x.score);
     if (x.na_kind === 'judge') entry.judgeNa++;
+    if (x.na_kind) entry.naKinds[x.na_kind]++;
     perGeneration.set(key, entry);
   }
-  const levels = new Map<string, ScoreLevelRow>();
-  for (const { fact, scores, judgeNa } of perGeneration.values()) {
+  const levels = new Map<string, ScoreLevelRow & { naKinds: Record<NaKind, number> }>();
+  const groupValue = (fact: JudgementFact, key: ResultsGroupKey): string =>
+    key === 'judge' ? fact.judge : key === 'rubric' ? fact.rubric_version : key === 'judgeLang' ? fact.judge_lang : fact[key];
+  for (const { fact, scores, judgeNa, naKinds } of perGeneration.values()) {
     // "as-5" substitutes only the judge's own N/A (just-eval's report()); unreadable and unanswered stay N/A.
     const kept = [...scores.filter((s): s is number => s !== null), ...(filter.naPolicy === 'as-5' ? Array<number>(judgeNa).fill(5) : [])];
     const score = kept.length > 0 ? kept.reduce((a, b) => a + b, 0) / kept.length : null;
-    const group = Object.fromEntries(groupBy.map((k) => [k, fact[k]]));
+    const group = Object.fromEntries(groupBy.map((k) => [k, groupValue(fact, k)]));
     const key = JSON.stringify([group, fact.aspect, score]);
-    const level = levels.get(key) ?? { group, aspect: fact.aspect, score, generations: 0, allNa: 0, substituted: 0, varianceSum: 0, varianceN: 0 };
+    const level = levels.get(key) ?? {
+      group, aspect: fact.aspect, score, generations: 0, allNa: 0, substituted: 0, varianceSum: 0, varianceN: 0, naKinds: { judge: 0, unreadable: 0, 'no-reply': 0 },
+    };
     level.generations++;
+    for (const k of NA_KINDS) level.naKinds[k] += naKinds[k];
     if (scores.every((s) => s === null)) level.allNa++;
     if (filter.naPolicy === 'as-5' && judgeNa > 0) level.substituted++;
     if (kept.length >= 2) {

@@ -29,12 +29,6 @@ export interface ScoreLevelRow {
   varianceN: number;
 }
 
-/**
- * An AspectCell with its N/A repeats by kind: the judge's own N/A (substituted by "as-5"), unreadable replies and
- * calls without a reply (always left out). Every table and chart that shows N/A should say which.
- */
-export type AspectCellWithNaKinds = AspectCell & { naKinds: Record<NaKind, number> };
-
 /** Stable text key of a group, for maps, seeds and sorting. */
 export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.entries(group).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -45,7 +39,7 @@ export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.e
  * to 4: half away from zero, as SQLite's round()), and the mean per-generation judge variance.
  * Cells come sorted by the group values (in `groupBy` order) and then in ALL_ASPECTS order.
  */
-export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCellWithNaKinds[] {
+export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCell[] {
   const { resamples, seed, level } = bootstrapSettings(options);
   const cells = new Map<string, { group: ResultsGroup; aspect: Aspect; rows: ScoreLevelRow[] }>();
   for (const row of rows) {
