@@ -166,8 +166,15 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
     (!filter.judgeLang || x.judge_lang === filter.judgeLang);
   // One unit per generation × judge × rubric version × judge language × aspect: those are never pooled.
   const perGeneration = new Map<string, { fact: JudgementFact; scores: (number | null)[]; judgeNa: number; naKinds: Record<NaKind, number> }>();
-  for (const x of facts) {
-    if (!keep(x)) continue;
+  const kept = facts.filter(keep);
+  const groupValue = (fact: JudgementFact, key: ResultsGroupKey): string =>
+    key === 'judge' ? fact.judge : key === 'rubric' ? fact.rubric_version : key === 'judgeLang' ? fact.judge_lang : fact[key];
+  // Judging keys that take more than one value in the selection become grouping keys (after the requested ones).
+  const keys = [
+    ...groupBy,
+    ...(['judge', 'rubric', 'judgeLang'] as const).filter((k) => !groupBy.includes(k) && new Set(kept.map((x) => groupValue(x, k))).size > 1),
+  ];
+  for (const x of kept) {
     const key = JSON.stringify([x.generation_id, x.judge, x.rubric_version, x.judge_lang, x.aspect]);
     const entry = perGeneration.get(key) ?? { fact: x, scores: [], judgeNa: 0, naKinds: { judge: 0, unreadable: 0, 'no-reply': 0 } };
     entry.scores.push(x.score);
@@ -176,13 +183,11 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
     perGeneration.set(key, entry);
   }
   const levels = new Map<string, ScoreLevelRow & { naKinds: Record<NaKind, number> }>();
-  const groupValue = (fact: JudgementFact, key: ResultsGroupKey): string =>
-    key === 'judge' ? fact.judge : key === 'rubric' ? fact.rubric_version : key === 'judgeLang' ? fact.judge_lang : fact[key];
   for (const { fact, scores, judgeNa, naKinds } of perGeneration.values()) {
     // "as-5" substitutes only the judge's own N/A (just-eval's report()); unreadable and unanswered stay N/A.
     const kept = [...scores.filter((s): s is number => s !== null), ...(filter.naPolicy === 'as-5' ? Array<number>(judgeNa).fill(5) : [])];
     const score = kept.length > 0 ? kept.reduce((a, b) => a + b, 0) / kept.length : null;
-    const group = Object.fromEntries(groupBy.map((k) => [k, groupValue(fact, k)]));
+    const group = Object.fromEntries(keys.map((k) => [k, groupValue(fact, k)]));
     const key = JSON.stringify([group, fact.aspect, score]);
     const level = levels.get(key) ?? {
       group, aspect: fact.aspect, score, generations: 0, allNa: 0, substituted: 0, varianceSum: 0, varianceN: 0, naKinds: { judge: 0, unreadable: 0, 'no-reply': 0 },
@@ -198,7 +203,7 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
     }
     levels.set(key, level);
   }
-  return aspectCells([...levels.values()], groupBy);
+  return aspectCells([...levels.values()], keys);
 }
 
 /**
