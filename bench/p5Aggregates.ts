@@ -169,10 +169,18 @@ export function aspectsInJs(facts: readonly JudgementFact[], filter: ResultsFilt
   const kept = facts.filter(keep);
   const groupValue = (fact: JudgementFact, key: ResultsGroupKey): string =>
     key === 'judge' ? fact.judge : key === 'rubric' ? fact.rubric_version : key === 'judgeLang' ? fact.judge_lang : fact[key];
-  // Judging keys that take more than one value in the selection become grouping keys (after the requested ones).
+  // Judging keys that take more than one value within a cell (requested group × aspect) become grouping keys.
+  const cellValues = (k: ResultsGroupKey) => {
+    const values = new Map<string, Set<string>>();
+    for (const x of kept) {
+      const cell = JSON.stringify([groupBy.map((g) => groupValue(x, g)), x.aspect]);
+      values.set(cell, (values.get(cell) ?? new Set()).add(groupValue(x, k)));
+    }
+    return [...values.values()];
+  };
   const keys = [
     ...groupBy,
-    ...(['judge', 'rubric', 'judgeLang'] as const).filter((k) => !groupBy.includes(k) && new Set(kept.map((x) => groupValue(x, k))).size > 1),
+    ...(['judge', 'rubric', 'judgeLang'] as const).filter((k) => !groupBy.includes(k) && cellValues(k).some((v) => v.size > 1)),
   ];
   for (const x of kept) {
     const key = JSON.stringify([x.generation_id, x.judge, x.rubric_version, x.judge_lang, x.aspect]);

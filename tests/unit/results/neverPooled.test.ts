@@ -30,6 +30,8 @@ describe('never pool: two judge languages give two groups, never one mean', () =
       for (const g of addRun(store, 'fr', method, 4)) {
         insertVerdict(store, g, { judgeLang: 'en', scores: { helpfulness: en } });
         insertVerdict(store, g, { judgeLang: 'fr', scores: { helpfulness: 5 } });
+        // The safety rubric scores another aspect: a second rubric version, but never in the same cell.
+        insertVerdict(store, g, { judgeLang: 'en', scores: { safety: 3 } });
       }
   });
   afterAll(() => {
@@ -39,38 +41,43 @@ describe('never pool: two judge languages give two groups, never one mean', () =
 
   it('results.aspects groups by judge language when the selection holds two', () => {
     const cells = resultsAspects(store, { naPolicy: 'exclude' }, ['language']);
-    expect(cells.map((c) => [c.group, c.n, c.mean])).toEqual([
-      [{ language: 'fr', judgeLang: 'en' }, 8, 1.5],
-      [{ language: 'fr', judgeLang: 'fr' }, 8, 5],
+    expect(cells.map((c) => [c.group, c.aspect, c.n, c.mean])).toEqual([
+      [{ language: 'fr', judgeLang: 'en' }, 'helpfulness', 8, 1.5],
+      [{ language: 'fr', judgeLang: 'en' }, 'safety', 8, 3],
+      [{ language: 'fr', judgeLang: 'fr' }, 'helpfulness', 8, 5],
     ]);
     // A mean of 3.25 (the pooled one) appears nowhere, whatever the grouping.
     for (const groupBy of [[], ['method'], ['language', 'method', 'model']] as const)
       for (const c of resultsAspects(store, { naPolicy: 'exclude' }, groupBy)) {
         expect(c.group.judgeLang).toMatch(/^(en|fr)$/);
-        expect(c.mean === 5 || c.mean === 1 || c.mean === 2 || c.mean === 1.5).toBe(true);
+        expect(c.group).not.toHaveProperty('rubric');
+        expect([1, 1.5, 2, 3, 5]).toContain(c.mean);
       }
   });
 
   it('a judge-language filter leaves one, and then no judging column', () => {
     const cells = resultsAspects(store, { naPolicy: 'exclude', judgeLang: 'fr' }, ['language']);
-    expect(cells.map((c) => [c.group, c.mean])).toEqual([[{ language: 'fr' }, 5]]);
+    expect(cells.map((c) => [c.group, c.aspect, c.mean])).toEqual([[{ language: 'fr' }, 'helpfulness', 5]]);
   });
 
   it('the table gets a judge-language column; compare pairs within each judge language', () => {
     const { text } = resultsTable(store, { filter: { naPolicy: 'exclude' }, groupBy: ['method'], format: 'md' });
     expect(text.split('\n').slice(0, 6)).toEqual([
-      '| Method | Judge language | n | Helpfulness |',
-      '| --- | --- | ---: | ---: |',
-      '| chat | en | 4 | 2.00 ± 0.00 |',
-      '| chat | fr | 4 | **5.00** ± 0.00 |',
-      '| zero-shot | en | 4 | 1.00 ± 0.00 |',
-      '| zero-shot | fr | 4 | **5.00** ± 0.00 |',
+      '| Method | Judge language | n | Helpfulness | Safety |',
+      '| --- | --- | ---: | ---: | ---: |',
+      '| chat | en | 4 | 2.00 ± 0.00 | **3.00** ± 0.00 |',
+      '| chat | fr | 4 | **5.00** ± 0.00 | - |',
+      '| zero-shot | en | 4 | 1.00 ± 0.00 | **3.00** ± 0.00 |',
+      '| zero-shot | fr | 4 | **5.00** ± 0.00 | - |',
     ]);
     const rows = resultsCompare(store, { filter: { naPolicy: 'exclude' }, dimension: 'method', a: 'chat', b: 'zero-shot', within: [] });
-    expect(rows.map((r) => [r.group, r.n, r.delta])).toEqual([
-      [{ judgeLang: 'en' }, 4, 1],
-      [{ judgeLang: 'fr' }, 4, 0],
+    expect(rows.map((r) => [r.group, r.aspect, r.n, r.delta])).toEqual([
+      [{ judgeLang: 'en' }, 'helpfulness', 4, 1],
+      [{ judgeLang: 'en' }, 'safety', 4, 0],
+      [{ judgeLang: 'fr' }, 'helpfulness', 4, 0],
     ]);
+    // The table says which rubric versions are behind it.
+    expect(text).toContain('Rubric version: just-eval-aspects@1, just-eval-safety@1. Judge language: en, fr.');
   });
 });
 

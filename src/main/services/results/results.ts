@@ -30,16 +30,27 @@ const JUDGING_KEYS = ['judge', 'rubric', 'judgeLang'] as const satisfies readonl
 
 /**
  * Never pool silently: every cell, chart and table mixes exactly one judge × rubric version × judge language.
- * The store is asked for the rows with every judging key as well as `keys`; a judging key the rows show more than
- * one value of is appended to the grouping (after the requested keys, so the requested order stays), the others
- * are dropped. One store query, no extra pass; with a single judge × rubric × language nothing changes.
+ * The store is asked for the rows with every judging key as well as `keys`; a judging key that takes more than one
+ * value within one cell (requested group × aspect) is appended to the grouping (after the requested keys, so their
+ * order stays), the others are dropped. So the aspects rubric and the safety rubric, which score different
+ * aspects, still share a table row. One store query; with one judge × rubric × language per cell nothing changes.
  */
-function neverPooled<R extends { group: ResultsGroup }>(keys: readonly ResultsGroupKey[], query: (keys: readonly ResultsGroupKey[]) => R[]): { rows: R[]; keys: ResultsGroupKey[] } {
+function neverPooled<R extends { group: ResultsGroup; aspect: Aspect }>(
+  keys: readonly ResultsGroupKey[],
+  query: (keys: readonly ResultsGroupKey[]) => R[],
+): { rows: R[]; keys: ResultsGroupKey[] } {
   const extra = JUDGING_KEYS.filter((k) => !keys.includes(k));
   const rows = query([...keys, ...extra]);
-  const varying = extra.filter((k) => new Set(rows.map((r) => r.group[k])).size > 1);
-  const dropped = extra.filter((k) => !varying.includes(k));
-  for (const r of rows) for (const k of dropped) delete r.group[k];
+  const cellOf = (r: R) => JSON.stringify([keys.map((k) => r.group[k] ?? ''), r.aspect]);
+  const varying = extra.filter((k) => {
+    const seen = new Map<string, string | undefined>();
+    return rows.some((r) => {
+      const cell = cellOf(r);
+      if (!seen.has(cell)) seen.set(cell, r.group[k]);
+      return seen.get(cell) !== r.group[k];
+    });
+  });
+  for (const r of rows) for (const k of extra) if (!varying.includes(k)) delete r.group[k];
   return { rows, keys: [...keys, ...varying] };
 }
 
