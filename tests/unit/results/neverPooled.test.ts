@@ -109,6 +109,10 @@ describe('judgement_means (migration 0015): maintained by triggers, backfilled o
       expect(rows[0]).toMatchObject({ generation_id: g1, aspect: 'clarity', k: 2, scored: 1, sx: 3, sxx: 9, na_judge: 1 });
       expect(rows[1]).toMatchObject({ generation_id: g1, aspect: 'helpfulness', k: 2, scored: 2, sx: 6, sxx: 20 });
       expect(rows.find((r) => (r as { generation_id: number }).generation_id === g3)).toMatchObject({ k: 1, scored: 1, sx: 3, na_no_reply: 0 });
+      // A changed score or N/A kind moves the sums along.
+      store.db.prepare(`UPDATE judgements SET score = 1, na_kind = NULL WHERE generation_id = ? AND aspect = 'clarity' AND score IS NULL`).run(g1);
+      expect(store.db.prepare(MAINTAINED).all()).toEqual(store.db.prepare(RECOMPUTED).all());
+      expect(store.db.prepare(`SELECT scored, sx, na_judge FROM judgement_means WHERE generation_id = ? AND aspect = 'clarity'`).get(g1)).toEqual({ scored: 2, sx: 4, na_judge: 0 });
       // Deleting calls (cascading to judgements) takes their repeats out, and the row when none is left.
       store.db.prepare(`DELETE FROM judge_calls WHERE generation_id = ? AND repeat = 1`).run(g1);
       store.db.prepare(`DELETE FROM judge_calls WHERE generation_id = ? AND judge = 'gguf:other'`).run(g2);
