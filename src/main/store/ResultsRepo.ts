@@ -231,46 +231,51 @@ export class ResultsRepo {
   }
 
   /**
-   * Two stages. First the selected judgement_means rows are counted per run × generator × judge × rubric version ×
-   * judge language × aspect × repeat sums (without an item filter straight from the judgement_means_levels index,
-   * in its order: the whole store is a scan of one covering index); then those few rows take their runs' group
-   * values and are summed per group × aspect × per-generation score.
+   * Two stages. First the selected generations are counted per run × generator × judge × rubric version × judge
+   * language × aspect × repeat sums (scored, sx, na_judge: what makes a per-generation score under either
+   * policy). Without an item filter those counts are maintained already (run_score_levels, migration 0015: a
+   * few thousand rows for a whole study); with one, they are counted from the selected generations'
+   * judgement_means rows. Then those rows take their runs' group values and are summed per group × aspect ×
+   * per-generation score. The judge variance of a level: its generations share m and sx, so Σ over them of
+   * (sxx − sx²/m)/(m − 1) is (Σsxx − generations·sx²/m)/(m − 1).
    */
   private scoreLevelsSql(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): Sql {
-    const keys = groupBy.map((k) => `g_${k}`);
     const judged = judgeConditions(filter);
-    const p = policySums(filter, 'jm');
     const levelKeys = 'jm.run_id, jm.generator, jm.judge, jm.rubric_version, jm.judge_lang, jm.aspect, jm.scored, jm.sx, jm.na_judge';
-    let source: Sql;
+    let counted: Sql;
     if (hasItemFilter(filter)) {
       const sel = selectedGenerations(filter, '');
-      source = { sql: `(${sel.sql}) sel CROSS JOIN judgement_means jm ON jm.generation_id = sel.id WHERE 1 ${judged.sql}`, params: [...sel.params, ...judged.params] };
+      counted = {
+        sql: `SELECT ${levelKeys}, count(*) AS generations, sum(jm.sxx) AS sum_sxx, sum(jm.na_unreadable) AS na_unreadable, sum(jm.na_no_reply) AS na_no_reply
+          FROM (${sel.sql}) sel CROSS JOIN judgement_means jm ON jm.generation_id = sel.id WHERE 1 ${judged.sql}
+          GROUP BY ${levelKeys}`,
+        params: [...sel.params, ...judged.params],
+      };
     } else {
       const runs = runConditions(filter);
-      source = {
-        sql: `judgement_means jm WHERE jm.run_id IN (SELECT r.id FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE ${runs.sql}) ${judged.sql}`,
+      counted = {
+        sql: `SELECT ${levelKeys}, jm.generations, jm.sum_sxx, jm.na_unreadable, jm.na_no_reply
+          FROM run_score_levels jm WHERE jm.run_id IN (SELECT r.id FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE ${runs.sql}) ${judged.sql}`,
         params: [...runs.params, ...judged.params],
       };
     }
-    const s = policySums(filter, 'jm');
+    const p = policySums(filter, 'jm');
+    // Σ sxx over the level's generations after the policy (as-5 adds 25 per substituted repeat and generation).
+    const sumSxx = filter.naPolicy === 'as-5' ? '(jm.sum_sxx + 25 * jm.na_judge * jm.generations)' : 'jm.sum_sxx';
     return {
-      sql: `WITH jm AS (
-          SELECT ${levelKeys}, count(*) AS generations, sum(jm.na_unreadable) AS na_unreadable, sum(jm.na_no_reply) AS na_no_reply,
-            coalesce(sum(CASE WHEN ${p.m} >= 2 THEN (${p.sxx} - CAST(${p.sx} AS REAL) * ${p.sx} / ${p.m}) / (${p.m} - 1) END), 0) AS variance_sum,
-            count(CASE WHEN ${p.m} >= 2 THEN 1 END) AS variance_n
-          FROM ${source.sql}
-          GROUP BY ${levelKeys})
+      sql: `WITH jm AS (${counted.sql})
         SELECT ${groupBy.map((k) => `${groupSql(k, 'jm')} AS g_${k}, `).join('')}jm.aspect AS aspect,
-          CASE WHEN ${s.m} > 0 THEN CAST(${s.sx} AS REAL) / ${s.m} END AS score,
+          CASE WHEN ${p.m} > 0 THEN CAST(${p.sx} AS REAL) / ${p.m} END AS score,
           sum(jm.generations) AS generations,
           sum(CASE WHEN jm.scored = 0 THEN jm.generations ELSE 0 END) AS all_na,
           ${filter.naPolicy === 'as-5' ? 'sum(CASE WHEN jm.na_judge > 0 THEN jm.generations ELSE 0 END)' : '0'} AS substituted,
           sum(jm.na_judge * jm.generations) AS na_judge, sum(jm.na_unreadable) AS na_unreadable, sum(jm.na_no_reply) AS na_no_reply,
-          sum(jm.variance_sum) AS variance_sum, sum(jm.variance_n) AS variance_n
+          coalesce(sum(CASE WHEN ${p.m} >= 2 THEN (${sumSxx} - CAST(${p.sx} AS REAL) * ${p.sx} * jm.generations / ${p.m}) / (${p.m} - 1) END), 0) AS variance_sum,
+          sum(CASE WHEN ${p.m} >= 2 THEN jm.generations ELSE 0 END) AS variance_n
         FROM jm JOIN runs r ON r.id = jm.run_id JOIN datasets d ON d.id = r.dataset_id
           LEFT JOIN models m ON m.id = r.model_id LEFT JOIN model_families f ON f.id = m.family_id
-        GROUP BY ${[...keys, 'aspect', 'score'].join(', ')}`,
-      params: source.params,
+        GROUP BY ${[...groupBy.map((k) => `g_${k}`), 'aspect', 'score'].join(', ')}`,
+      params: counted.params,
     };
   }
 

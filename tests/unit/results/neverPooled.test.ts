@@ -17,6 +17,13 @@ const RECOMPUTED = `
     count(CASE WHEN j.na_kind = 'unreadable' THEN 1 END) AS na_unreadable, count(CASE WHEN j.na_kind = 'no-reply' THEN 1 END) AS na_no_reply
   FROM judgements j JOIN generations g ON g.id = j.generation_id WHERE g.finish_reason <> 'error'
   GROUP BY j.generation_id, j.judge, j.rubric_version, j.judge_lang, j.aspect ORDER BY 1, 4, 5, 6, 7`;
+/** run_score_levels recomputed from judgement_means. */
+const LEVELS_RECOMPUTED = `
+  SELECT run_id, generator, judge, rubric_version, judge_lang, aspect, scored, sx, na_judge, count(*) AS generations, sum(sxx) AS sum_sxx,
+    sum(na_unreadable) AS na_unreadable, sum(na_no_reply) AS na_no_reply
+  FROM judgement_means GROUP BY run_id, generator, judge, rubric_version, judge_lang, aspect, scored, sx, na_judge ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+const LEVELS = `SELECT run_id, generator, judge, rubric_version, judge_lang, aspect, scored, sx, na_judge, generations, sum_sxx, na_unreadable, na_no_reply
+  FROM run_score_levels ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
 const MAINTAINED = `SELECT generation_id, run_id, generator, judge, rubric_version, judge_lang, aspect, k, scored, sx, sxx, na_judge, na_unreadable, na_no_reply
   FROM judgement_means ORDER BY 1, 4, 5, 6, 7`;
 
@@ -118,6 +125,9 @@ describe('judgement_means (migration 0015): maintained by triggers, backfilled o
       store.db.prepare(`DELETE FROM judge_calls WHERE generation_id = ? AND judge = 'gguf:other'`).run(g2);
       expect(store.db.prepare(MAINTAINED).all()).toEqual(store.db.prepare(RECOMPUTED).all());
       expect(store.db.prepare(MAINTAINED).all()).toHaveLength(4);
+      // and the per-run score levels follow judgement_means through all of it
+      expect(store.db.prepare(LEVELS).all()).toEqual(store.db.prepare(LEVELS_RECOMPUTED).all());
+      expect(store.db.prepare(LEVELS).all().length).toBeGreaterThan(1);
     } finally {
       store.close();
     }
@@ -134,7 +144,7 @@ describe('judgement_means (migration 0015): maintained by triggers, backfilled o
     // Back to the schema before 0015 (what the previous version wrote), then migration 0015's own SQL, as
     // migrate() runs it (migrations after it, if any, are not this test's business).
     const old = new Database(file, { nativeBinding: resolveSqliteNativeBinding() });
-    old.exec('DROP TABLE judgement_means; DROP TRIGGER judgement_means_insert; DROP TRIGGER judgement_means_delete; DROP TRIGGER judgement_means_update;');
+    old.exec('DROP TABLE judgement_means; DROP TABLE run_score_levels; DROP TRIGGER judgement_means_insert; DROP TRIGGER judgement_means_delete; DROP TRIGGER judgement_means_update;');
     old.transaction(() => old.exec(m0015))();
     old.close();
     store = openStore(file);
@@ -145,6 +155,7 @@ describe('judgement_means (migration 0015): maintained by triggers, backfilled o
         { generation_id: g2, k: 1, scored: 0, sx: 0, na_judge: 0, na_no_reply: 1 },
       ]);
       expect(rows).toEqual(store.db.prepare(RECOMPUTED).all());
+      expect(store.db.prepare(LEVELS).all()).toEqual(store.db.prepare(LEVELS_RECOMPUTED).all());
     } finally {
       store.close();
     }

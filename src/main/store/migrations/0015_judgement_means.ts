@@ -25,6 +25,26 @@ const REMOVE_OLD = /* sql */ `
   DELETE FROM judgement_means
   WHERE generation_id = OLD.generation_id AND judge = OLD.judge AND rubric_version = OLD.rubric_version AND judge_lang = OLD.judge_lang AND aspect = OLD.aspect AND k = 0;`;
 
+/** The sums row's columns that make its score level, and its counts, for run_score_levels. */
+const LEVEL_KEY = 'run_id, generator, judge, rubric_version, judge_lang, aspect, scored, sx, na_judge';
+/** The WHERE that finds a row's level through run_score_levels_key (generator compared as the index has it). */
+const levelMatch = (row: 'NEW' | 'OLD') =>
+  LEVEL_KEY.split(', ').map((c) => (c === 'generator' ? `coalesce(generator, '') = coalesce(${row}.generator, '')` : `${c} = ${row}.${c}`)).join(' AND ');
+
+/** Counts the NEW judgement_means row in its run's score level. */
+const LEVEL_ADD = /* sql */ `
+  INSERT INTO run_score_levels (${LEVEL_KEY}, generations, sum_sxx, na_unreadable, na_no_reply)
+  VALUES (${LEVEL_KEY.split(', ').map((c) => `NEW.${c}`).join(', ')}, 1, NEW.sxx, NEW.na_unreadable, NEW.na_no_reply)
+  ON CONFLICT DO UPDATE SET generations = generations + 1, sum_sxx = sum_sxx + excluded.sum_sxx,
+    na_unreadable = na_unreadable + excluded.na_unreadable, na_no_reply = na_no_reply + excluded.na_no_reply;`;
+
+/** Takes the OLD judgement_means row out of its run's score level. */
+const LEVEL_REMOVE = /* sql */ `
+  UPDATE run_score_levels SET generations = generations - 1, sum_sxx = sum_sxx - OLD.sxx,
+    na_unreadable = na_unreadable - OLD.na_unreadable, na_no_reply = na_no_reply - OLD.na_no_reply
+  WHERE ${levelMatch('OLD')};
+  DELETE FROM run_score_levels WHERE ${levelMatch('OLD')} AND generations = 0;`;
+
 export default /* sql */ `
 CREATE TABLE judgement_means (
   generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
@@ -54,7 +74,36 @@ END;
 CREATE TRIGGER judgement_means_update AFTER UPDATE OF generation_id, judge, rubric_version, judge_lang, aspect, score, na_kind ON judgements BEGIN ${REMOVE_OLD} ${ADD_NEW}
 END;
 
--- Backfill: the same sums over the existing judgements.
+-- Per run, the generations of each score level (the sums that make a per-generation score under either N/A
+-- policy: scored, sx, na_judge), with Σ sxx for the judge variance and the N/A counts: what Results over a whole
+-- study reads, a few thousand rows instead of one per generation. Maintained from judgement_means by triggers
+-- (an upsert's DO UPDATE fires the update one). generator is part of the key: imported runs name the model there.
+CREATE TABLE run_score_levels (
+  run_id INTEGER NOT NULL,
+  generator TEXT,
+  judge TEXT NOT NULL,
+  rubric_version TEXT NOT NULL,
+  judge_lang TEXT NOT NULL,
+  aspect TEXT NOT NULL,
+  scored INTEGER NOT NULL,
+  sx INTEGER NOT NULL,
+  na_judge INTEGER NOT NULL,
+  generations INTEGER NOT NULL,
+  sum_sxx INTEGER NOT NULL,
+  na_unreadable INTEGER NOT NULL,
+  na_no_reply INTEGER NOT NULL
+);
+-- generator may be NULL, which a PRIMARY KEY would not treat as equal: a unique index on coalesce() instead.
+CREATE UNIQUE INDEX run_score_levels_key ON run_score_levels(run_id, coalesce(generator, ''), judge, rubric_version, judge_lang, aspect, scored, sx, na_judge);
+
+CREATE TRIGGER run_score_levels_insert AFTER INSERT ON judgement_means BEGIN ${LEVEL_ADD}
+END;
+CREATE TRIGGER run_score_levels_delete AFTER DELETE ON judgement_means BEGIN ${LEVEL_REMOVE}
+END;
+CREATE TRIGGER run_score_levels_update AFTER UPDATE ON judgement_means BEGIN ${LEVEL_REMOVE} ${LEVEL_ADD}
+END;
+
+-- Backfill: the same sums over the existing judgements (the triggers above fill run_score_levels as it goes).
 INSERT INTO judgement_means (generation_id, run_id, generator, judge, rubric_version, judge_lang, aspect, k, scored, sx, sxx, na_judge, na_unreadable, na_no_reply)
 SELECT g.id, g.run_id, g.generator, j.judge, j.rubric_version, j.judge_lang, j.aspect, count(*), count(j.score), coalesce(sum(j.score), 0),
   coalesce(sum(j.score * j.score), 0), count(CASE WHEN j.na_kind = 'judge' THEN 1 END), count(CASE WHEN j.na_kind = 'unreadable' THEN 1 END),
