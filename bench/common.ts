@@ -40,7 +40,7 @@ export interface BenchOptions {
 
 /** One benchmark's verdict, plus the lines it printed (kept for the summary). */
 export interface BenchResult {
-  id: 'P1' | 'P2' | 'P3' | 'P4' | 'P4D' | 'P4R' | 'P5' | 'P5A' | 'P6';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'P4D' | 'P4R' | 'P5' | 'P5A' | 'P5V' | 'P6';
   /** What the headline figure is, e.g. "queue/bare items-per-min ratio". */
   metric: string;
   value: number;

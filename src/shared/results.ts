@@ -2,8 +2,10 @@
 import type { Lang } from './domain';
 import type { SelectionFilter } from './generations';
 import type { Aspect, NaPolicy } from './judging';
+import type { NaKind } from './naKinds';
 
-export const RESULTS_GROUP_KEYS = ['language', 'method', 'model', 'family', 'role'] as const;
+/** Grouping keys; the last three say how generations were judged (never pooled: see results service). */
+export const RESULTS_GROUP_KEYS = ['language', 'method', 'model', 'family', 'role', 'judge', 'rubric', 'judgeLang'] as const;
 export type ResultsGroupKey = (typeof RESULTS_GROUP_KEYS)[number];
 
 export interface ResultsFilter extends SelectionFilter {
@@ -22,6 +24,11 @@ export interface AspectCell {
   na: number;
   /** N/A counted as 5 (policy "as-5"), reported so every table can say so. */
   substituted: number;
+  /**
+   * N/A repeats (judgement rows) by why the score is missing: the judge's own N/A (the only kind "as-5" counts as
+   * 5), an unreadable reply, no reply. The last two are always left out of the mean.
+   */
+  naKinds: Record<NaKind, number>;
   mean: number | null;
   /** 95% percentile bootstrap CI (seeded, ≥ 1,000 resamples). */
   low: number | null;

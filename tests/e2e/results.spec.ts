@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test as base, expect, type Download, type Page } from '@playwright/test';
 import { ALL_ASPECTS, ASPECTS, SAFETY_ASPECT, type Aspect } from '../../src/shared/judging';
 import { REPO } from '../support/paths';
-import { seededScore, seedResultsStore, SEEDED_LANGS, SEEDED_METHODS, SEEDED_REPEATS } from '../support/seedResults';
+import { openStore } from '../../src/main/store/openStore';
+import { insertVerdict, seededScore, seedResultsStore, SEEDED_LANGS, SEEDED_METHODS, SEEDED_REPEATS } from '../support/seedResults';
 import { startServe, stopServe, type Served } from './serveFixture';
 
 const SHOTS = join(REPO, 'test-results', 'screenshots');
@@ -210,6 +211,32 @@ test('Results: filters change the chart data, a bar opens its generations, N/A a
   const runId = /results-run-(\d+)/.exec((await esCustom.getAttribute('data-testid'))!)![1];
   await expect(page).toHaveURL(new RegExp(`[?&]run=${runId}(&|$)`));
   expectMeans(await chartWith(page, 'chart-aspects', ['es · custom']), 'exclude');
+});
+
+test('Results: two judge languages are shown apart, never averaged, and the view says so', async ({ page, served }) => {
+  // The English custom run judged a second time with a French judge prompt (helpfulness 5), as a researcher who
+  // judged both ways would have it.
+  const store = openStore(join(served.dataDir, 'workbench.sqlite'));
+  try {
+    const runId = store.db
+      .prepare(`SELECT r.id FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE d.name = 'sample-en' AND json_extract(r.method_json, '$.method') = 'custom'`)
+      .pluck()
+      .get() as number;
+    for (const g of store.generations.forRun(runId)) insertVerdict(store, g.id, { judgeLang: 'fr', scores: { helpfulness: 5 } });
+  } finally {
+    store.close();
+  }
+  await page.goto(`${served.url}#/results`);
+  // Every cluster names its judge language; the French-judged one is its own cluster, with its own mean (5).
+  const split = await chartWith(page, 'chart-aspects', [...combos(SEEDED_LANGS, SEEDED_METHODS).map((c) => `${c} · en`), 'en · custom · fr']);
+  const helpfulness = split.series.find((x) => x.label === 'helpfulness')!;
+  expect(helpfulness.values[split.categories.indexOf('en · custom · fr')]).toBe(5);
+  expect(helpfulness.values[split.categories.indexOf('en · custom · en')]).toBeCloseTo(expectedCell('en', 'custom', 'helpfulness', 'exclude').mean!, 9);
+  await expect(page.getByTestId('results-split-note')).toContainText('judge languages');
+  // Picking one judge language in the filters leaves one scale and no note.
+  await page.getByTestId('results-judge-lang').selectOption('fr');
+  await chartWith(page, 'chart-aspects', ['en · custom']);
+  await expect(page.getByTestId('results-split-note')).toHaveCount(0);
 });
 
 test('Runs: a run shows its reproducibility record, exports it as JSON, and re-runs with the same settings', async ({ page, served }) => {

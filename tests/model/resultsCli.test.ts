@@ -8,7 +8,8 @@ import { createApi, type Api } from '../../src/main/api/createApi';
 import { createServices, type Services } from '../../src/main/services/createServices';
 import { cli } from '../support/cli';
 import { REPO, STORIES_CHATML, URIAL_DIR } from '../support/paths';
-import { SEEDED_JUDGE, seedResultsStore, type SeededStore } from '../support/seedResults';
+import { insertVerdict, SEEDED_JUDGE, seedResultsStore, type SeededStore } from '../support/seedResults';
+import { openStore } from '../../src/main/store/openStore';
 
 /** The expected LaTeX of the seeded store, grouped by language and method, N/A excluded (also F's e2e fixture). */
 const EXPECTED_TEX = join(REPO, 'tests', 'fixtures', 'results', 'expected.tex');
@@ -85,6 +86,38 @@ describe('results and export-dpo CLI, reproducibility and re-run', { timeout: 30
       expect(pair.metadata.rejected.reason).toMatch(/^(critical error: |lowest mean aspect score)/);
     }
     expect(cli([...g, 'export-dpo', '--runs', runs]).code).toBe(2); // --out is required
+  });
+
+  it('results never averages two judge languages: they become rows, and --judge-lang / --rubric / --judge pick one', () => {
+    // The English custom run judged a second time with a French prompt (all 5), then removed again for the tests below.
+    const store = openStore(join(dir, 'workbench.sqlite'));
+    const runId = seeded.runs['en/custom']!;
+    try {
+      for (const gen of store.generations.forRun(runId)) insertVerdict(store, gen.id, { judgeLang: 'fr', scores: { helpfulness: 5 } });
+      const table = (...extra: string[]) => {
+        const r = cli([...g, 'results', '--runs', String(runId), '--format', 'csv', '--group-by', 'language', ...extra]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        return (parse(r.stdout, { columns: true }) as Record<string, string>[]).filter((row) => row.aspect === 'helpfulness');
+      };
+      const both = table();
+      expect(both.map((row) => [row.language, row.judgeLang, row.mean])).toEqual([
+        ['en', 'en', both[0]!.mean],
+        ['en', 'fr', '5.0000'],
+      ]);
+      expect(Number(both[0]!.mean)).toBeLessThan(5);
+      const fr = table('--judge-lang', 'fr');
+      expect(fr.map((row) => [row.language, row.judgeLang, row.mean])).toEqual([['en', undefined, '5.0000']]);
+      const en = table('--judge-lang', 'en', '--rubric', 'just-eval-aspects@1', '--judge', SEEDED_JUDGE);
+      expect(en.map((row) => [row.language, row.mean])).toEqual([['en', both[0]!.mean]]);
+      expect(table('--judge', 'nobody')).toEqual([]);
+      const bad = cli([...g, 'results', '--runs', String(runId), '--format', 'csv', '--judge-lang', 'French!']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/judgeLang|judge-lang/);
+    } finally {
+      store.db.prepare(`DELETE FROM judge_calls WHERE judge_lang = 'fr'`).run();
+      store.close();
+    }
   });
 
   describe('over the API', () => {

@@ -8,22 +8,34 @@ import { METHOD_LABEL_SQL } from './methodLabelSql';
  * Read side of the Results view: every aggregate is computed in SQL with all ResultsFilter fields applied, and
  * comes back compact (one row per group × aspect × distinct per-generation score), so the JS side only bootstraps.
  *
- * Per generation × aspect, the score is the mean over its judgement rows that pass the judge filters (the repeats;
- * several judges, rubric versions or judge languages are pooled when the filter leaves more than one, and the
- * table footnote lists which). N/A policy: "exclude" drops N/A repeats (all N/A → no score); "as-5" counts each
- * repeat the judge itself scored "N/A" (na_kind 'judge') as 5, as just-eval's report() does, and still drops
- * unreadable replies and calls without a reply (report() leaves out items without a parsed_result).
+ * The unit is a generation judged by one judge × rubric version × judge language: its score per aspect is the mean
+ * over that combination's repeats, read from judgement_means (migration 0015: the repeats' sums, maintained by
+ * triggers). Different judges, rubric versions or judge languages are never averaged into one per-generation
+ * score; the results service makes them grouping keys when the selection holds more than one. N/A policy:
+ * "exclude" drops N/A repeats (all N/A → no score); "as-5" counts each repeat the judge itself scored "N/A"
+ * (na_kind 'judge') as 5, as just-eval's report() does, and still drops unreadable replies and calls without a
+ * reply (report() leaves out items without a parsed_result).
  */
 
-/** The SQL value of each group key. Imported runs have no model row: their generator names the model. */
-const GROUP_SQL: Record<ResultsGroupKey, string> = {
-  language: 'd.lang',
-  // A URIAL run with a prompt in another language is its own group, "URIAL (en prompt)": never pooled with the other.
-  method: `coalesce(${METHOD_LABEL_SQL}, 'unknown')`,
-  model: `coalesce(m.name, g.generator, 'imported')`,
-  family: `coalesce(f.name, '(no family)')`,
-  role: `coalesce(m.role, '(no role)')`,
-};
+/** The group keys that describe how a generation was judged: columns of judgement_means, not of the generation. */
+const JUDGING_KEYS: ReadonlySet<ResultsGroupKey> = new Set(['judge', 'rubric', 'judgeLang']);
+
+/**
+ * The SQL value of each group key over runs r, datasets d, models m, model_families f and `rows` (generations g
+ * or judgement_means jm: both carry the generator). Imported runs have no model row: their generator names the model.
+ */
+const groupSql = (key: ResultsGroupKey, rows: 'g' | 'jm'): string =>
+  ({
+    language: 'd.lang',
+    // A URIAL run with a prompt in another language is its own group, "URIAL (en prompt)": never pooled with the other.
+    method: `coalesce(${METHOD_LABEL_SQL}, 'unknown')`,
+    model: `coalesce(m.name, ${rows}.generator, 'imported')`,
+    family: `coalesce(f.name, '(no family)')`,
+    role: `coalesce(m.role, '(no role)')`,
+    judge: 'jm.judge',
+    rubric: 'jm.rubric_version',
+    judgeLang: 'jm.judge_lang',
+  })[key];
 
 const marks = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 const given = <T>(values: readonly T[] | undefined): values is readonly T[] => values !== undefined && values.length > 0;
@@ -33,8 +45,35 @@ interface Sql {
   params: unknown[];
 }
 
-/** Columns `g_<key>` of the selected generations. */
-const groupColumns = (keys: readonly ResultsGroupKey[]): string => keys.map((k) => `, ${GROUP_SQL[k]} AS g_${k}`).join('');
+/** Columns `g_<key>` of the selected generations (generation-level keys only). */
+const groupColumns = (keys: readonly ResultsGroupKey[]): string => keys.map((k) => `, ${groupSql(k, 'g')} AS g_${k}`).join('');
+
+const hasItemFilter = (filter: ResultsFilter): boolean => Boolean(filter.category || filter.taskType || filter.difficulty);
+
+/** The run-level filters as conditions on runs r and datasets d (`jm` stands for the selected rows). */
+function runConditions(filter: ResultsFilter): Sql {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  if (given(filter.runIds)) add(`r.id IN (${marks(filter.runIds)})`, ...filter.runIds);
+  if (given(filter.modelIds)) add(`r.model_id IN (${marks(filter.modelIds)})`, ...filter.modelIds);
+  if (given(filter.methods)) add(`json_extract(r.method_json, '$.method') IN (${marks(filter.methods)})`, ...filter.methods);
+  if (given(filter.langs)) add(`d.lang IN (${marks(filter.langs)})`, ...filter.langs);
+  return { sql: where.join(' AND ') || '1', params };
+}
+
+/** The item-level filters as conditions on items i. */
+function itemConditions(filter: ResultsFilter): Sql {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.category) (where.push('i.category = ?'), params.push(filter.category));
+  if (filter.taskType) (where.push('EXISTS (SELECT 1 FROM json_each(i.task_types_json) t WHERE t.value = ?)'), params.push(filter.taskType));
+  if (filter.difficulty) (where.push('i.difficulty = ?'), params.push(filter.difficulty));
+  return { sql: where.join(' AND ') || '1', params };
+}
 
 /**
  * The generations that pass the run- and item-level filters, with the requested extra columns: a SELECT over
@@ -42,20 +81,9 @@ const groupColumns = (keys: readonly ResultsGroupKey[]): string => keys.map((k) 
  * Failed generations (finish reason "error") have no output and are never in the results.
  */
 function selectedGenerations(filter: ResultsFilter, columns: string, needItems = false): Sql {
-  const where: string[] = [`g.finish_reason <> 'error'`];
-  const params: unknown[] = [];
-  const add = (condition: string, ...values: unknown[]) => {
-    where.push(condition);
-    params.push(...values);
-  };
-  if (given(filter.runIds)) add(`g.run_id IN (${marks(filter.runIds)})`, ...filter.runIds);
-  if (given(filter.modelIds)) add(`r.model_id IN (${marks(filter.modelIds)})`, ...filter.modelIds);
-  if (given(filter.methods)) add(`json_extract(r.method_json, '$.method') IN (${marks(filter.methods)})`, ...filter.methods);
-  if (given(filter.langs)) add(`d.lang IN (${marks(filter.langs)})`, ...filter.langs);
-  if (filter.category) add('i.category = ?', filter.category);
-  if (filter.taskType) add('EXISTS (SELECT 1 FROM json_each(i.task_types_json) t WHERE t.value = ?)', filter.taskType);
-  if (filter.difficulty) add('i.difficulty = ?', filter.difficulty);
-  const items = needItems || filter.category || filter.taskType || filter.difficulty;
+  const runs = runConditions(filter);
+  const items = itemConditions(filter);
+  const joinItems = needItems || hasItemFilter(filter);
   return {
     sql: `SELECT g.id, g.item_id${columns}
       FROM runs r
@@ -63,37 +91,41 @@ function selectedGenerations(filter: ResultsFilter, columns: string, needItems =
       LEFT JOIN models m ON m.id = r.model_id
       LEFT JOIN model_families f ON f.id = m.family_id
       JOIN generations g ON g.run_id = r.id
-      ${items ? 'JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = g.item_id' : ''}
-      WHERE ${where.join(' AND ')}`,
-    params,
+      ${joinItems ? 'JOIN items i ON i.dataset_id = r.dataset_id AND i.item_id = g.item_id' : ''}
+      WHERE g.finish_reason <> 'error' AND ${runs.sql} AND ${items.sql}`,
+    params: [...runs.params, ...items.params],
   };
 }
 
-/** Conditions on `judgements j` from the judge filters. */
+/** Conditions on `judgement_means jm` from the judge filters. */
 function judgeConditions(filter: ResultsFilter): Sql {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter.judge) (where.push('j.judge = ?'), params.push(filter.judge));
-  if (filter.rubricVersion) (where.push('j.rubric_version = ?'), params.push(filter.rubricVersion));
-  if (filter.judgeLang) (where.push('j.judge_lang = ?'), params.push(filter.judgeLang));
+  if (filter.judge) (where.push('jm.judge = ?'), params.push(filter.judge));
+  if (filter.rubricVersion) (where.push('jm.rubric_version = ?'), params.push(filter.rubricVersion));
+  if (filter.judgeLang) (where.push('jm.judge_lang = ?'), params.push(filter.judgeLang));
   return { sql: where.length > 0 ? `AND ${where.join(' AND ')}` : '', params };
 }
 
+/** Count (`m`), Σ (`sx`) and Σ² (`sxx`) of the repeat scores the N/A policy keeps, as SQL over judgement_means. */
+function policySums(filter: ResultsFilter, t = 'jm'): { m: string; sx: string; sxx: string } {
+  return filter.naPolicy === 'as-5'
+    ? { m: `(${t}.scored + ${t}.na_judge)`, sx: `(${t}.sx + 5 * ${t}.na_judge)`, sxx: `(${t}.sxx + 25 * ${t}.na_judge)` }
+    : { m: `${t}.scored`, sx: `${t}.sx`, sxx: `${t}.sxx` };
+}
+
 /**
- * Per generation × aspect: `k` repeats, `scored` non-N/A ones, the score sums after the policy, and the N/A
- * repeats by kind. `m`, `sx`, `sxx` are the count, Σ and Σ² of the repeat scores the policy keeps.
+ * Per selected generation × judge × rubric version × judge language × aspect (one judgement_means row): `k`
+ * repeats, `scored` non-N/A ones, `m`, `sx`, `sxx` after the policy, and the N/A repeats by kind.
  */
 function perGenerationScores(filter: ResultsFilter, columns: string, keep: string): Sql {
   const sel = selectedGenerations(filter, columns);
   const judged = judgeConditions(filter);
-  const x = filter.naPolicy === 'as-5' ? `CASE WHEN j.na_kind = 'judge' THEN 5 ELSE j.score END` : 'j.score';
+  const p = policySums(filter);
   return {
     sql: `WITH sel AS MATERIALIZED (${sel.sql})
-      SELECT ${keep}, j.aspect, count(*) AS k, count(j.score) AS scored, count(${x}) AS m, sum(${x}) AS sx, sum((${x}) * (${x})) AS sxx,
-        count(CASE WHEN j.na_kind = 'judge' THEN 1 END) AS na_judge, count(CASE WHEN j.na_kind = 'unreadable' THEN 1 END) AS na_unreadable,
-        count(CASE WHEN j.na_kind = 'no-reply' THEN 1 END) AS na_no_reply
-      FROM sel CROSS JOIN judgements j ON j.generation_id = sel.id ${judged.sql}
-      GROUP BY sel.id, j.aspect`,
+      SELECT ${keep}, jm.aspect, jm.k, jm.scored, ${p.m} AS m, ${p.sx} AS sx, ${p.sxx} AS sxx
+      FROM sel CROSS JOIN judgement_means jm ON jm.generation_id = sel.id ${judged.sql}`,
     params: [...sel.params, ...judged.params],
   };
 }
@@ -200,22 +232,52 @@ export class ResultsRepo {
       .map((r) => r.detail);
   }
 
+  /**
+   * Two stages. First the selected generations are counted per run × generator × judge × rubric version × judge
+   * language × aspect × repeat sums (scored, sx, na_judge: what makes a per-generation score under either
+   * policy). Without an item filter those counts are maintained already (run_score_levels, migration 0015: a
+   * few thousand rows for a whole study); with one, they are counted from the selected generations'
+   * judgement_means rows. Then those rows take their runs' group values and are summed per group × aspect ×
+   * per-generation score. The judge variance of a level: its generations share m and sx, so Σ over them of
+   * (sxx − sx²/m)/(m − 1) is (Σsxx − generations·sx²/m)/(m − 1).
+   */
   private scoreLevelsSql(filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): Sql {
-    const keys = groupBy.map((k) => `g_${k}`);
-    const per = perGenerationScores(filter, groupColumns(groupBy), ['sel.id', ...keys.map((k) => `sel.${k}`)].join(', '));
-    const outer = [...keys, 'aspect', 'score'].join(', ');
+    const judged = judgeConditions(filter);
+    const levelKeys = 'jm.run_id, jm.generator, jm.judge, jm.rubric_version, jm.judge_lang, jm.aspect, jm.scored, jm.sx, jm.na_judge';
+    let counted: Sql;
+    if (hasItemFilter(filter)) {
+      const sel = selectedGenerations(filter, '');
+      counted = {
+        sql: `SELECT ${levelKeys}, count(*) AS generations, sum(jm.sxx) AS sum_sxx, sum(jm.na_unreadable) AS na_unreadable, sum(jm.na_no_reply) AS na_no_reply
+          FROM (${sel.sql}) sel CROSS JOIN judgement_means jm ON jm.generation_id = sel.id WHERE 1 ${judged.sql}
+          GROUP BY ${levelKeys}`,
+        params: [...sel.params, ...judged.params],
+      };
+    } else {
+      const runs = runConditions(filter);
+      counted = {
+        sql: `SELECT ${levelKeys}, jm.generations, jm.sum_sxx, jm.na_unreadable, jm.na_no_reply
+          FROM run_score_levels jm WHERE jm.run_id IN (SELECT r.id FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE ${runs.sql}) ${judged.sql}`,
+        params: [...runs.params, ...judged.params],
+      };
+    }
+    const p = policySums(filter, 'jm');
+    // Σ sxx over the level's generations after the policy (as-5 adds 25 per substituted repeat and generation).
+    const sumSxx = filter.naPolicy === 'as-5' ? '(jm.sum_sxx + 25 * jm.na_judge * jm.generations)' : 'jm.sum_sxx';
     return {
-      sql: `WITH per AS (${per.sql})
-        SELECT ${keys.map((k) => `${k}, `).join('')}aspect,
-          CASE WHEN m > 0 THEN CAST(sx AS REAL) / m END AS score,
-          count(*) AS generations,
-          sum(scored = 0) AS all_na,
-          ${filter.naPolicy === 'as-5' ? 'sum(na_judge > 0)' : '0'} AS substituted,
-          sum(na_judge) AS na_judge, sum(na_unreadable) AS na_unreadable, sum(na_no_reply) AS na_no_reply,
-          coalesce(sum(CASE WHEN m >= 2 THEN (sxx - CAST(sx AS REAL) * sx / m) / (m - 1) END), 0) AS variance_sum,
-          count(CASE WHEN m >= 2 THEN 1 END) AS variance_n
-        FROM per GROUP BY ${outer}`,
-      params: per.params,
+      sql: `WITH jm AS (${counted.sql})
+        SELECT ${groupBy.map((k) => `${groupSql(k, 'jm')} AS g_${k}, `).join('')}jm.aspect AS aspect,
+          CASE WHEN ${p.m} > 0 THEN CAST(${p.sx} AS REAL) / ${p.m} END AS score,
+          sum(jm.generations) AS generations,
+          sum(CASE WHEN jm.scored = 0 THEN jm.generations ELSE 0 END) AS all_na,
+          ${filter.naPolicy === 'as-5' ? 'sum(CASE WHEN jm.na_judge > 0 THEN jm.generations ELSE 0 END)' : '0'} AS substituted,
+          sum(jm.na_judge * jm.generations) AS na_judge, sum(jm.na_unreadable) AS na_unreadable, sum(jm.na_no_reply) AS na_no_reply,
+          coalesce(sum(CASE WHEN ${p.m} >= 2 THEN (${sumSxx} - CAST(${p.sx} AS REAL) * ${p.sx} * jm.generations / ${p.m}) / (${p.m} - 1) END), 0) AS variance_sum,
+          sum(CASE WHEN ${p.m} >= 2 THEN jm.generations ELSE 0 END) AS variance_n
+        FROM jm JOIN runs r ON r.id = jm.run_id JOIN datasets d ON d.id = r.dataset_id
+          LEFT JOIN models m ON m.id = r.model_id LEFT JOIN model_families f ON f.id = m.family_id
+        GROUP BY ${[...groupBy.map((k) => `g_${k}`), 'aspect', 'score'].join(', ')}`,
+      params: counted.params,
     };
   }
 
@@ -234,8 +296,8 @@ export class ResultsRepo {
     const keys = within.map((k) => `g_${k}`);
     const per = perGenerationScores(
       filter,
-      `${groupColumns(within)}, ${GROUP_SQL[dimension]} AS side`,
-      ['sel.id', 'sel.item_id', 'sel.side', ...keys.map((k) => `sel.${k}`)].join(', '),
+      `${groupColumns(within.filter((k) => !JUDGING_KEYS.has(k)))}, ${groupSql(dimension, 'g')} AS side`,
+      ['sel.id', 'sel.item_id', 'sel.side', ...within.map((k) => (JUDGING_KEYS.has(k) ? `${groupSql(k, 'jm')} AS g_${k}` : `sel.g_${k}`))].join(', '),
     );
     return this.db
       .prepare<unknown[], PairedScoreSqlRow>(
@@ -254,18 +316,19 @@ export class ResultsRepo {
     const judged = judgeConditions(filter);
     return this.db
       .prepare<unknown[], JudgingSummaryRow>(
-        `WITH sel AS MATERIALIZED (${sel.sql})
-         SELECT j.judge, (SELECT name FROM judges WHERE identity = j.judge ORDER BY id LIMIT 1) AS judge_name,
-           j.rubric_version, j.judge_lang, count(DISTINCT j.generation_id) AS generations
-         FROM sel CROSS JOIN judgements j ON j.generation_id = sel.id ${judged.sql}
-         GROUP BY j.judge, j.rubric_version, j.judge_lang ORDER BY j.judge, j.rubric_version, j.judge_lang`,
+        `WITH sel AS MATERIALIZED (${sel.sql}),
+         used AS (SELECT jm.judge, jm.rubric_version, jm.judge_lang, count(DISTINCT jm.generation_id) AS generations
+           FROM sel CROSS JOIN judgement_means jm ON jm.generation_id = sel.id ${judged.sql}
+           GROUP BY jm.judge, jm.rubric_version, jm.judge_lang)
+         SELECT judge, (SELECT name FROM judges WHERE identity = used.judge ORDER BY id LIMIT 1) AS judge_name, rubric_version, judge_lang, generations
+         FROM used ORDER BY judge, rubric_version, judge_lang`,
       )
       .all(...sel.params, ...judged.params);
   }
 
   /** The filtered generations with model, method and language (for critical-error rates; judge filters do not apply). */
   generations(filter: ResultsFilter): ResultsGenerationRow[] {
-    const sel = selectedGenerations(filter, `, g.run_id, ${GROUP_SQL.language} AS lang, ${GROUP_SQL.method} AS method, ${GROUP_SQL.model} AS model`);
+    const sel = selectedGenerations(filter, `, g.run_id, ${groupSql('language', 'g')} AS lang, ${groupSql('method', 'g')} AS method, ${groupSql('model', 'g')} AS model`);
     return this.db.prepare<unknown[], ResultsGenerationRow>(`${sel.sql} ORDER BY g.id`).all(...sel.params);
   }
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AspectCell, CriticalErrorRate } from '../../../src/shared/api';
 import { ANY_CRITICAL_ERROR } from '../../../src/shared/detection';
-import { aspectBarChart, aspectRadars, criticalErrorChart, groupLabel, legendLabel, naNote, scoreHistograms } from '../../../src/renderer/src/lib/charts/resultsCharts';
+import { aspectBarChart, aspectRadars, criticalErrorChart, groupLabel, legendLabel, naNote, naNoteOf, scoreHistograms, shownKeys } from '../../../src/renderer/src/lib/charts/resultsCharts';
 import { paramsToResultsQuery, readerFilterFor, resultsQueryToParams } from '../../../src/renderer/src/lib/resultsParams';
 import { patchParams } from '../../../src/renderer/src/lib/hashRoute';
 
 function cell(group: AspectCell['group'], aspect: AspectCell['aspect'], mean: number, counts: AspectCell['counts'], substituted = 0): AspectCell {
   const n = counts.reduce((s, c) => s + c, 0);
-  return { group, aspect, n, na: substituted, substituted, mean, low: mean - 0.5, high: mean + 0.5, counts, judgeVariance: null };
+  return { group, aspect, n, na: substituted, substituted, naKinds: { judge: substituted, unreadable: 0, 'no-reply': 0 }, mean, low: mean - 0.5, high: mean + 0.5, counts, judgeVariance: null };
 }
 
 const CELLS: AspectCell[] = [
@@ -71,6 +71,25 @@ describe('aspect charts', () => {
     // clarity has no fr · urial score, so index-based colours would shift en · zero-shot by one.
     expect(clarity!.model.series.map((s) => s.label)).not.toContain('fr · urial');
     expect(look(clarity, 'en · zero-shot')).toEqual(look(helpfulness, 'en · zero-shot'));
+  });
+
+  it('labels the judging keys the backend added (two judge languages are two clusters, never one)', () => {
+    const split = [
+      cell({ language: 'fr', judgeLang: 'en' }, 'helpfulness', 2, [1, 1, 0, 0, 0]),
+      cell({ language: 'fr', judgeLang: 'fr' }, 'helpfulness', 5, [0, 0, 0, 0, 2]),
+    ];
+    expect(shownKeys(split, ['language'])).toEqual(['language', 'judgeLang']);
+    expect(shownKeys(CELLS, ['language', 'method'])).toEqual(['language', 'method']);
+    expect(aspectBarChart(split, ['language'], 'exclude').model.categories).toEqual(['fr · en', 'fr · fr']);
+    expect(scoreHistograms(split, ['language'], 'exclude')[0]!.model.series.map((x) => x.label)).toEqual(['fr · en · all methods', 'fr · fr · all methods']);
+    expect(aspectRadars(split, ['language'], 'exclude').map((r) => r.title)).toEqual(['en', 'fr']);
+  });
+
+  it('says which N/A were left out when some are not the judge\'s own', () => {
+    const withKinds: AspectCell[] = [{ ...CELLS[1]!, naKinds: { judge: 1, unreadable: 2, 'no-reply': 3 } }];
+    expect(naNoteOf('as-5', withKinds)).toBe('N/A counted as 5 (1 substituted); left out: 2 unreadable judge replies, 3 without a reply');
+    expect(naNoteOf('exclude', CELLS)).toBe('N/A excluded');
+    expect(aspectBarChart(withKinds, ['language'], 'exclude').model.subtitle).toBe('95% bootstrap CI · N/A excluded; left out: 2 unreadable judge replies, 3 without a reply');
   });
 
   it('labels groups in the order of the grouping keys', () => {

@@ -8,6 +8,7 @@ const cell = (language: string, aspect: AspectCell['aspect'], mean: number, low:
   n: 10,
   na: 0,
   substituted: 0,
+  naKinds: { judge: 0, unreadable: 0, 'no-reply': 0 },
   mean,
   low,
   high,

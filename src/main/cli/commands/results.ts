@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { RESULTS_GROUP_KEYS, type ResultsGroupKey, type TableFormat } from '../../../shared/results';
+import { RESULTS_GROUP_KEYS, type ResultsFilter, type ResultsGroupKey, type TableFormat } from '../../../shared/results';
 import { NA_POLICIES, type NaPolicy } from '../../../shared/judging';
 import { formatRunRates, type RateSource } from '../../../shared/rates';
 import { call, CallError, printId, UsageError, writeOrPrint } from '../context';
@@ -26,12 +26,22 @@ export function registerResults(program: Command): void {
     .addOption(new Option('--format <format>', 'table format').choices(['csv', 'md', 'latex']).makeOptionMandatory())
     .option('--group-by <keys>', `rows: comma-separated ${RESULTS_GROUP_KEYS.join(', ')} (default: language,method,model)`, list)
     .addOption(new Option('--na <policy>', 'N/A judgements: leave out, or count as 5 (the reference code\'s convention; the table says so)').choices(NA_CHOICES).default('exclude'))
+    .option('--judge <identity>', 'only this judge\'s scores (identity as in "judges list"; without it, several judges become rows, never one mean)')
+    .option('--rubric <version>', 'only this rubric version (e.g. just-eval-aspects@1; without it, several versions become rows)')
+    .option('--judge-lang <lang>', 'only scores judged with a prompt in this language (without it, several judge languages become rows)')
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (o: { runs: string[]; format: TableFormat; groupBy?: string[]; na: NaPolicy; out?: string }) => {
+    .action(async (o: { runs: string[]; format: TableFormat; groupBy?: string[]; na: NaPolicy; judge?: string; rubric?: string; judgeLang?: string; out?: string }) => {
       const groupBy = (o.groupBy ?? ['language', 'method', 'model']) as ResultsGroupKey[];
       for (const key of groupBy)
         if (!(RESULTS_GROUP_KEYS as readonly string[]).includes(key)) throw new UsageError(`--group-by: unknown key "${key}" (known: ${RESULTS_GROUP_KEYS.join(', ')}).`);
-      const { text } = await call('results.table', { filter: { runIds: await existingRuns(o.runs), naPolicy: o.na }, groupBy, format: o.format });
+      const filter: ResultsFilter = {
+        runIds: await existingRuns(o.runs),
+        naPolicy: o.na,
+        ...(o.judge !== undefined ? { judge: o.judge } : {}),
+        ...(o.rubric !== undefined ? { rubricVersion: o.rubric } : {}),
+        ...(o.judgeLang !== undefined ? { judgeLang: o.judgeLang } : {}),
+      };
+      const { text } = await call('results.table', { filter, groupBy, format: o.format });
       writeOrPrint(text, o.out);
     });
 

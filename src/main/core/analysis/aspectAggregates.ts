@@ -1,7 +1,7 @@
 import type { AspectCell, ResultsGroupKey } from '../../../shared/results';
 import { ALL_ASPECTS, type Aspect } from '../../../shared/judging';
 import { NA_KINDS, type NaKind } from '../../../shared/naKinds';
-import { bootstrapMeanCI, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
+import { bootstrapMeanCIOfLevels, bootstrapSettings, type BootstrapOptions } from './bootstrapMeanCI';
 import { fnv1a } from './fnv1a';
 
 export type ResultsGroup = Partial<Record<ResultsGroupKey, string>>;
@@ -29,12 +29,6 @@ export interface ScoreLevelRow {
   varianceN: number;
 }
 
-/**
- * An AspectCell with its N/A repeats by kind: the judge's own N/A (substituted by "as-5"), unreadable replies and
- * calls without a reply (always left out). Every table and chart that shows N/A should say which.
- */
-export type AspectCellWithNaKinds = AspectCell & { naKinds: Record<NaKind, number> };
-
 /** Stable text key of a group, for maps, seeds and sorting. */
 export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.entries(group).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -45,7 +39,7 @@ export const groupKey = (group: ResultsGroup): string => JSON.stringify(Object.e
  * to 4: half away from zero, as SQLite's round()), and the mean per-generation judge variance.
  * Cells come sorted by the group values (in `groupBy` order) and then in ALL_ASPECTS order.
  */
-export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCellWithNaKinds[] {
+export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly ResultsGroupKey[], options: BootstrapOptions = {}): AspectCell[] {
   const { resamples, seed, level } = bootstrapSettings(options);
   const cells = new Map<string, { group: ResultsGroup; aspect: Aspect; rows: ScoreLevelRow[] }>();
   for (const row of rows) {
@@ -66,7 +60,7 @@ export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly Re
     (a, b) => compareGroups(a.group, b.group) || ALL_ASPECTS.indexOf(a.aspect) - ALL_ASPECTS.indexOf(b.aspect),
   );
   return sorted.map(({ group, aspect, rows: levels }) => {
-    const values: number[] = [];
+    const values: { value: number; count: number }[] = [];
     const counts: AspectCell['counts'] = [0, 0, 0, 0, 0];
     let na = 0;
     let substituted = 0;
@@ -81,15 +75,15 @@ export function aspectCells(rows: readonly ScoreLevelRow[], groupBy: readonly Re
       varianceN += level.varianceN;
       for (const k of NA_KINDS) naKinds[k] += level.naKinds?.[k] ?? 0;
       if (level.score === null) continue;
-      for (let i = 0; i < level.generations; i++) values.push(level.score);
+      values.push({ value: level.score, count: level.generations });
       const bin = Math.min(5, Math.max(1, Math.round(level.score))) - 1;
       counts[bin] = counts[bin]! + level.generations;
     }
-    const ci = bootstrapMeanCI(values, { resamples, level, seed: (seed ^ fnv1a(JSON.stringify([groupKey(group), aspect]))) >>> 0 });
+    const ci = bootstrapMeanCIOfLevels(values, { resamples, level, seed: (seed ^ fnv1a(JSON.stringify([groupKey(group), aspect]))) >>> 0 });
     return {
       group,
       aspect,
-      n: values.length,
+      n: values.reduce((s, v) => s + v.count, 0),
       na,
       substituted,
       mean: ci?.mean ?? null,

@@ -6,6 +6,8 @@ export { fleissKappaCategorical } from './fleissKappaCategorical';
 export { precisionRecallF1, type PrecisionRecallF1 } from './precisionRecallF1';
 export {
   bootstrapMeanCI,
+  bootstrapMeanCIOfLevels,
+  MULTINOMIAL_FROM,
   bootstrapSettings,
   DEFAULT_BOOTSTRAP_SEED,
   DEFAULT_RESAMPLES,

@@ -15,7 +15,16 @@ export interface TableMeta {
   seed: number;
 }
 
-const GROUP_TITLES: Record<ResultsGroupKey, string> = { language: 'Language', method: 'Method', model: 'Model', family: 'Family', role: 'Role' };
+const GROUP_TITLES: Record<ResultsGroupKey, string> = {
+  language: 'Language',
+  method: 'Method',
+  model: 'Model',
+  family: 'Family',
+  role: 'Role',
+  judge: 'Judge',
+  rubric: 'Rubric',
+  judgeLang: 'Judge language',
+};
 const title = (aspect: Aspect) => aspect[0]!.toUpperCase() + aspect.slice(1);
 const two = (x: number) => x.toFixed(2);
 
@@ -51,11 +60,19 @@ export function footnote(cells: readonly AspectCell[], meta: TableMeta): string 
     meta.naPolicy === 'as-5'
       ? `N/A counted as 5 (the reference code's convention): ${substituted} generation-aspect scores include a substituted 5, ${na} of them entirely N/A.`
       : `N/A excluded: ${na} generation-aspect scores were N/A on every repeat and are left out.`;
+  const unreadable = cells.reduce((s, c) => s + c.naKinds.unreadable, 0);
+  const noReply = cells.reduce((s, c) => s + c.naKinds['no-reply'], 0);
+  // Only when there are any, so tables of stores without them keep their exact text.
+  const kinds =
+    unreadable + noReply > 0
+      ? [`Not the judge's N/A, so left out of every mean${meta.naPolicy === 'as-5' ? ' and never counted as 5' : ''}: ${unreadable} unreadable judge replies and ${noReply} judge calls without a reply (judge repeats).`]
+      : [];
   return [
     `Judge scores 1-5: per generation the mean over its judge repeats, then the mean over generations;`,
     `± is half the width of the ${Math.round(meta.level * 100)}% percentile-bootstrap CI (${meta.resamples} resamples, seed ${meta.seed}).`,
     `n = generations with a score (per row, the largest over aspects; at most ${generations} per row).`,
     policy,
+    ...kinds,
     `Judge: ${meta.judges.join('; ') || 'none'}. Rubric version: ${meta.rubricVersions.join(', ') || 'none'}. Judge language: ${meta.judgeLangs.join(', ') || 'none'}.`,
     `Best mean per column in bold. No significance tests in this table; paired comparisons use the Wilcoxon signed-rank test with Holm's adjustment over all comparisons of a table.`,
   ].join(' ');

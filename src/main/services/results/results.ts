@@ -30,19 +30,47 @@ const BOOTSTRAP = bootstrapSettings();
 const groupOf = (row: { [column: `g_${string}`]: string }, keys: readonly ResultsGroupKey[]): ResultsGroup =>
   Object.fromEntries(keys.map((k) => [k, row[`g_${k}`]]));
 
-/** results.aspects: mean score per group × aspect with CI, N/A and substitution counts, histogram, judge variance. */
+/** The keys that say how a generation was judged. */
+const JUDGING_KEYS = ['judge', 'rubric', 'judgeLang'] as const satisfies readonly ResultsGroupKey[];
+
+/**
+ * Never pool silently: every cell, chart and table mixes exactly one judge × rubric version × judge language.
+ * The store is asked for the rows with every judging key as well as `keys`; a judging key that takes more than one
+ * value within one cell (requested group × aspect) is appended to the grouping (after the requested keys, so their
+ * order stays), the others are dropped. So the aspects rubric and the safety rubric, which score different
+ * aspects, still share a table row. One store query; with one judge × rubric × language per cell nothing changes.
+ */
+function neverPooled<R extends { group: ResultsGroup; aspect: Aspect }>(
+  keys: readonly ResultsGroupKey[],
+  query: (keys: readonly ResultsGroupKey[]) => R[],
+): { rows: R[]; keys: ResultsGroupKey[] } {
+  const extra = JUDGING_KEYS.filter((k) => !keys.includes(k));
+  const rows = query([...keys, ...extra]);
+  const cellOf = (r: R) => JSON.stringify([keys.map((k) => r.group[k] ?? ''), r.aspect]);
+  const varying = extra.filter((k) => {
+    const seen = new Map<string, string | undefined>();
+    return rows.some((r) => {
+      const cell = cellOf(r);
+      if (!seen.has(cell)) seen.set(cell, r.group[k]);
+      return seen.get(cell) !== r.group[k];
+    });
+  });
+  for (const r of rows) for (const k of extra) if (!varying.includes(k)) delete r.group[k];
+  return { rows, keys: [...keys, ...varying] };
+}
+
+/**
+ * results.aspects: mean score per group × aspect with CI, N/A (by kind) and substitution counts, histogram, judge
+ * variance. `keys` is the grouping actually used: `groupBy` plus the judging keys that vary in the selection.
+ */
+export function aspectsWithKeys(store: ResultsStore, filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): { cells: AspectCell[]; keys: ResultsGroupKey[] } {
+  const { rows, keys } = neverPooled(groupBy, (k) => store.results.scoreLevelRows(filter, k));
+  return { cells: aspectCells(rows, keys, BOOTSTRAP), keys };
+}
+
+/** results.aspects (see aspectsWithKeys). */
 export function resultsAspects(store: ResultsStore, filter: ResultsFilter, groupBy: readonly ResultsGroupKey[]): AspectCell[] {
-  const rows = store.results.scoreLevels(filter, groupBy).map((r) => ({
-    group: groupOf(r, groupBy),
-    aspect: r.aspect,
-    score: r.score,
-    generations: r.generations,
-    allNa: r.all_na,
-    substituted: r.substituted,
-    varianceSum: r.variance_sum,
-    varianceN: r.variance_n,
-  }));
-  return aspectCells(rows, groupBy, BOOTSTRAP);
+  return aspectsWithKeys(store, filter, groupBy).cells;
 }
 
 /** results.criticalErrors: the critical-error rates of the filtered generations (judge filters do not apply). */
@@ -83,8 +111,9 @@ export function resultsCompare(
   if (req.a === req.b) throw new Error(`Compare two different ${req.dimension}s: both sides are "${req.a}".`);
   if (req.within.includes(req.dimension)) throw new Error(`Cannot compare ${req.dimension}s within groups of the same ${req.dimension}: remove it from "within".`);
   const cells = new Map<string, { group: ResultsGroup; aspect: Aspect; items: Map<string, { a?: number; b?: number }> }>();
-  for (const row of store.results.pairedScores(req.filter, req.dimension, req.a, req.b, req.within)) {
-    const group = groupOf(row, req.within);
+  const paired = neverPooled(req.within, (keys) => store.results.pairedScores(req.filter, req.dimension, req.a, req.b, keys).map((row) => ({ ...row, group: groupOf(row, keys) })));
+  for (const row of paired.rows) {
+    const group = row.group;
     const key = JSON.stringify([groupKey(group), row.aspect]);
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { group, aspect: row.aspect, items: new Map() }));
@@ -115,7 +144,7 @@ export function resultsTable(
   store: ResultsStore,
   req: { filter: ResultsFilter; groupBy: ResultsGroupKey[]; format: TableFormat },
 ): { text: string; filename: string } {
-  const cells = resultsAspects(store, req.filter, req.groupBy);
+  const { cells, keys } = aspectsWithKeys(store, req.filter, req.groupBy);
   const judging = store.results.judgingSummary(req.filter);
   const meta: TableMeta = {
     naPolicy: req.filter.naPolicy,
@@ -128,7 +157,7 @@ export function resultsTable(
   };
   const extension = { csv: 'csv', md: 'md', latex: 'tex' }[req.format];
   return {
-    text: formatTable(cells, req.groupBy, meta, req.format),
+    text: formatTable(cells, keys, meta, req.format),
     filename: `results-${req.groupBy.join('-') || 'all'}${req.filter.naPolicy === 'as-5' ? '-na-as-5' : ''}.${extension}`,
   };
 }

@@ -9,6 +9,7 @@ import m0008 from './0008_downloads';
 import m0009 from './0009_na_kinds';
 import m0011 from './0011_leases';
 import m0014 from './0014_annotation_packages';
+import m0015 from './0015_judgement_means';
 
 /** SQL, or SQL that rebuilds a table and so must run with foreign keys off (see migrate.ts). */
 export type Migration = string | { sql: string; rebuildsTables: true };
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0009,
   { sql: m0011, rebuildsTables: true },
   m0014,
+  m0015,
 ];

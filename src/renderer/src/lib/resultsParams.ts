@@ -123,7 +123,8 @@ export function readerFilterFor(target: BarTarget, filter: ResultsFilter, modelI
     const score: ScoreFilter = { aspect: target.aspect, min: 1, max: 5 };
     // 0.499, not 0.5: the reader's range is inclusive, and a mean of k ≤ 1000 repeats below s + 0.5 is ≤ s + 0.499.
     if (target.score !== undefined) Object.assign(score, { min: Math.max(1, target.score - 0.5), max: Math.min(5, target.score + 0.499) });
-    if (filter.judge) score.judge = filter.judge;
+    const judge = group.judge ?? filter.judge;
+    if (judge) score.judge = judge;
     out.score = score;
   }
   if (target.critical) {

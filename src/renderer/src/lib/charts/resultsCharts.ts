@@ -49,6 +49,30 @@ export function naNote(policy: NaPolicy, substituted: number): string {
   return policy === 'as-5' ? `N/A counted as 5 (${substituted} substituted)` : 'N/A excluded';
 }
 
+/**
+ * naNote for these cells, plus the N/A that are not the judge's own when there are any: unreadable replies and
+ * calls without a reply say nothing about the output, so they are left out under either policy.
+ */
+export function naNoteOf(policy: NaPolicy, cells: readonly AspectCell[]): string {
+  const unreadable = cells.reduce((s, c) => s + c.naKinds.unreadable, 0);
+  const noReply = cells.reduce((s, c) => s + c.naKinds['no-reply'], 0);
+  const others = unreadable + noReply > 0 ? `; left out: ${unreadable} unreadable judge replies, ${noReply} without a reply` : '';
+  return `${naNote(policy, substitutedIn(cells))}${others}`;
+}
+
+/** The keys that say how generations were judged; the backend adds them to a grouping when a cell would mix them. */
+const JUDGING_KEYS: readonly ResultsGroupKey[] = ['judge', 'rubric', 'judgeLang'];
+
+/**
+ * The grouping the cells actually have: the requested keys, then the judging keys the backend added because the
+ * selection holds more than one judge, rubric version or judge language (they are never averaged together).
+ */
+export function shownKeys(rows: readonly { group: Group }[], groupBy: readonly ResultsGroupKey[]): ResultsGroupKey[] {
+  return [...groupBy, ...JUDGING_KEYS.filter((k) => !groupBy.includes(k) && rows.some((r) => r.group[k] !== undefined))];
+}
+
+const substitutedIn = (cells: readonly AspectCell[]) => cells.reduce((sum, c) => sum + c.substituted, 0);
+
 /** Distinct values in first-seen order (the backend's order, which is sorted). */
 function distinct<T>(values: T[], key: (v: T) => string): T[] {
   const seen = new Map<string, T>();
@@ -60,10 +84,9 @@ function aspectsOf(cells: readonly AspectCell[]): Aspect[] {
   return [...new Set(cells.map((c) => c.aspect))].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
 }
 
-const substitutedIn = (cells: readonly AspectCell[]) => cells.reduce((sum, c) => sum + c.substituted, 0);
-
 /** Grouped bars: one cluster per group (e.g. language × method), one bar per aspect, with CI whiskers. */
-export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars {
+export function aspectBarChart(cells: readonly AspectCell[], requested: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars {
+  const groupBy = shownKeys(cells, requested);
   const groups = distinct(cells.map((c) => c.group), (g) => groupLabel(g, groupBy));
   const categories = groups.map((g) => groupLabel(g, groupBy));
   const byKey = new Map(cells.map((c) => [`${groupLabel(c.group, groupBy)}\u0000${c.aspect}`, c]));
@@ -81,7 +104,7 @@ export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly R
     model: {
       kind: 'bar',
       title: `Mean score per aspect by ${groupBy.length ? groupBy.join(' × ') : 'all generations'}`,
-      subtitle: `95% bootstrap CI · ${naNote(policy, substitutedIn(cells))}`,
+      subtitle: `95% bootstrap CI · ${naNoteOf(policy, cells)}`,
       categories,
       series,
       stacked: false,
@@ -97,8 +120,8 @@ export function aspectBarChart(cells: readonly AspectCell[], groupBy: readonly R
  * One radar per group without its language (e.g. per model × method) over the five aspects, the languages
  * overlaid. A language keeps its colour across radars; its legend entry names the radar's method too.
  */
-export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): RadarChartModel[] {
-  const rest = groupBy.filter((k) => k !== 'language');
+export function aspectRadars(cells: readonly AspectCell[], requested: readonly ResultsGroupKey[], policy: NaPolicy): RadarChartModel[] {
+  const rest = shownKeys(cells, requested).filter((k) => k !== 'language');
   const fiveAspects = cells.filter((c) => (ASPECTS as readonly string[]).includes(c.aspect));
   const langs = [...new Set(fiveAspects.map((c) => c.group.language ?? 'all'))];
   const radars = distinct(fiveAspects, (c) => groupLabel(c.group, rest)).map((c) => c.group);
@@ -108,7 +131,7 @@ export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly Res
     return {
       kind: 'radar',
       title: rest.length ? radar : 'All generations',
-      subtitle: `mean score per aspect · ${naNote(policy, substitutedIn(mine))}`,
+      subtitle: `mean score per aspect · ${naNoteOf(policy, mine)}`,
       axes: [...ASPECTS],
       series: langs
         .map((lang) => ({
@@ -127,7 +150,8 @@ export function aspectRadars(cells: readonly AspectCell[], groupBy: readonly Res
  * Per aspect, the distribution of per-generation scores 1–5 as shares of each group's scored generations. A group
  * keeps its look in every histogram, even where it has no score for an aspect.
  */
-export function scoreHistograms(cells: readonly AspectCell[], groupBy: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars[] {
+export function scoreHistograms(cells: readonly AspectCell[], requested: readonly ResultsGroupKey[], policy: NaPolicy): ClickableBars[] {
+  const groupBy = shownKeys(cells, requested);
   const groups = distinct(cells.map((c) => groupLabel(c.group, groupBy)), (g) => g);
   return aspectsOf(cells).map((aspect) => {
     const mine = cells.filter((c) => c.aspect === aspect);
@@ -145,7 +169,7 @@ export function scoreHistograms(cells: readonly AspectCell[], groupBy: readonly 
       model: {
         kind: 'bar',
         title: `Score distribution: ${aspect}`,
-        subtitle: `share of scored generations per group · ${naNote(policy, substitutedIn(mine))}`,
+        subtitle: `share of scored generations per group · ${naNoteOf(policy, mine)}`,
         categories: ['1', '2', '3', '4', '5'],
         series,
         stacked: false,
