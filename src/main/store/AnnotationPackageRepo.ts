@@ -124,7 +124,7 @@ const toMerge = (r: MergeRow): MergeRecord => ({
 });
 
 /**
- * Annotation across machines (migration 0014). Owner side: studies, their assignment by content key, the packages
+ * Annotation across machines (migration 0011). Owner side: studies, their assignment by content key, the packages
  * made and the returned files merged. Annotator side: the packages opened and which local generation stands for
  * which package item. Writes spanning several repos run inside `transaction`, so a refused file writes nothing.
  */

@@ -53,7 +53,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Run ownership (migration 0011): one process at a time works on a run, a judge run or a download.
+ * Run ownership (migration 0010): one process at a time works on a run, a judge run or a download.
  *
  * A lease is live while its heartbeat is fresh AND its owner could still be running: on another host we cannot
  * look at the process, so only the heartbeat counts; on this host a dead pid frees the lease at once (a

@@ -9,7 +9,7 @@ import { METHOD_LABEL_SQL } from './methodLabelSql';
  * comes back compact (one row per group × aspect × distinct per-generation score), so the JS side only bootstraps.
  *
  * The unit is a generation judged by one judge × rubric version × judge language: its score per aspect is the mean
- * over that combination's repeats, read from judgement_means (migration 0015: the repeats' sums, maintained by
+ * over that combination's repeats, read from judgement_means (migration 0012: the repeats' sums, maintained by
  * triggers). Different judges, rubric versions or judge languages are never averaged into one per-generation
  * score; the results service makes them grouping keys when the selection holds more than one. N/A policy:
  * "exclude" drops N/A repeats (all N/A → no score); "as-5" counts each repeat the judge itself scored "N/A"
@@ -235,7 +235,7 @@ export class ResultsRepo {
   /**
    * Two stages. First the selected generations are counted per run × generator × judge × rubric version × judge
    * language × aspect × repeat sums (scored, sx, na_judge: what makes a per-generation score under either
-   * policy). Without an item filter those counts are maintained already (run_score_levels, migration 0015: a
+   * policy). Without an item filter those counts are maintained already (run_score_levels, migration 0012: a
    * few thousand rows for a whole study); with one, they are counted from the selected generations'
    * judgement_means rows. Then those rows take their runs' group values and are summed per group × aspect ×
    * per-generation score. The judge variance of a level: its generations share m and sx, so Σ over them of

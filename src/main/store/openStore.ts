@@ -44,7 +44,7 @@ export interface Store {
   readonly results: ResultsRepo;
   readonly downloads: DownloadRepo;
   readonly settings: SettingsRepo;
-  /** Run ownership: who works on which run, judge run or download (migration 0011). */
+  /** Run ownership: who works on which run, judge run or download (migration 0010). */
   readonly leases: LeaseRepo;
   /** Runs `work` in one transaction: every write in it lands, or none does. */
   transaction<T>(work: () => T): T;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsAspects, resultsCompare, resultsTable } from '../../../src/main/services/results/results';
 import { openStore, type Store } from '../../../src/main/store/openStore';
-import m0015 from '../../../src/main/store/migrations/0015_judgement_means';
+import m0012 from '../../../src/main/store/migrations/0012_judgement_means';
 import { resolveSqliteNativeBinding } from '../../../src/main/store/nativeBinding';
 import { insertVerdict } from '../../support/seedResults';
 import { addRun } from './addRun';
@@ -88,7 +88,7 @@ describe('never pool: two judge languages give two groups, never one mean', () =
   });
 });
 
-describe('judgement_means (migration 0015): maintained by triggers, backfilled on upgrade', () => {
+describe('judgement_means (migration 0012): maintained by triggers, backfilled on upgrade', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-judgement-means-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -141,11 +141,11 @@ describe('judgement_means (migration 0015): maintained by triggers, backfilled o
     insertVerdict(store, g1!, { repeat: 1, scores: { helpfulness: null } });
     insertVerdict(store, g2!, { scores: { helpfulness: null }, naKind: 'no-reply' });
     store.close();
-    // Back to the schema before 0015 (what the previous version wrote), then migration 0015's own SQL, as
+    // Back to the schema before 0012 (what the previous version wrote), then migration 0012's own SQL, as
     // migrate() runs it (migrations after it, if any, are not this test's business).
     const old = new Database(file, { nativeBinding: resolveSqliteNativeBinding() });
     old.exec('DROP TABLE judgement_means; DROP TABLE run_score_levels; DROP TRIGGER judgement_means_insert; DROP TRIGGER judgement_means_delete; DROP TRIGGER judgement_means_update;');
-    old.transaction(() => old.exec(m0015))();
+    old.transaction(() => old.exec(m0012))();
     old.close();
     store = openStore(file);
     try {

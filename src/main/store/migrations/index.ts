@@ -7,9 +7,9 @@ import m0006 from './0006_judging';
 import m0007 from './0007_model_library';
 import m0008 from './0008_downloads';
 import m0009 from './0009_na_kinds';
-import m0011 from './0011_leases';
-import m0014 from './0014_annotation_packages';
-import m0015 from './0015_judgement_means';
+import m0010 from './0010_leases';
+import m0011 from './0011_annotation_packages';
+import m0012 from './0012_judgement_means';
 
 /** SQL, or SQL that rebuilds a table and so must run with foreign keys off (see migrate.ts). */
 export type Migration = string | { sql: string; rebuildsTables: true };
@@ -25,7 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
-  { sql: m0011, rebuildsTables: true },
-  m0014,
-  m0015,
+  { sql: m0010, rebuildsTables: true },
+  m0011,
+  m0012,
 ];

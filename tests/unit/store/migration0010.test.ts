@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/store/migrate';
 import { MIGRATIONS } from '../../../src/main/store/migrations';
 
-/** Position of 0011 on this branch: right after 0008 (0009 and 0010 come from other branches). */
-const BEFORE_LEASES = 8;
+/** The migrations before 0010: up to 0009. */
+const BEFORE_LEASES = 9;
 
-describe('migration 0011 (leases, `interrupted` runs and judge runs)', () => {
+describe('migration 0010 (leases, `interrupted` runs and judge runs)', () => {
   it('keeps runs, judge runs, their references and the search index; accepts `interrupted` afterwards', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
