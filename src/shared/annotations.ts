@@ -58,10 +58,13 @@ export interface CriticalErrorRate {
   method: string;
   lang: Lang;
   label: string;
-  /** Generations in the cell, those with the label, and the share with its bootstrap CI. */
+  /** Generations in the model × method × language cell. */
   n: number;
+  /** How many of them carry the label. */
   count: number;
+  /** count / n. */
   rate: number;
+  /** Wilson score interval of the rate (95 %): never [1, 1] at n/n nor [0, 0] at 0/n. */
   low: number;
   high: number;
 }

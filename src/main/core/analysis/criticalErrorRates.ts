@@ -1,5 +1,6 @@
 import { ANY_CRITICAL_ERROR } from '../../../shared/detection';
 import { wilsonInterval } from './wilson';
+import type { CriticalErrorRate } from '../../../shared/annotations';
 
 export { ANY_CRITICAL_ERROR };
 
@@ -23,21 +24,7 @@ export interface CriticalErrorRatesOptions {
   labels?: readonly string[];
 }
 
-export interface CriticalErrorRate {
-  model: string;
-  method: string;
-  lang: string;
-  label: string;
-  /** Generations in the model × method × lang group. */
-  n: number;
-  /** How many of them carry the label. */
-  count: number;
-  /** count / n. */
-  rate: number;
-  /** Wilson score interval of the rate (default 95 %): never [1, 1] at n/n nor [0, 0] at 0/n. */
-  low: number;
-  high: number;
-}
+export type { CriticalErrorRate };
 
 /**
  * Critical-error rate per model × method × lang × label, with a Wilson interval, one row per cell, ready for a chart.
