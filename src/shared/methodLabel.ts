@@ -1,20 +1,12 @@
 import type { Lang, MethodName } from './domain';
 
-const METHOD_LABELS: Record<MethodName, string> = {
-  'zero-shot': 'zero-shot',
-  'urial-zero': 'URIAL zero-shot',
-  urial: 'URIAL',
-  chat: 'chat',
-  custom: 'custom',
-};
-
 /**
- * How a run's method is named everywhere (plan, queue, reader, Results, exports, LaTeX). A URIAL run whose
- * prompt is in another language than its items says so: "URIAL (en prompt)" on a French dataset, never plain
- * "URIAL", so an English-prompt arm can't pass for the French one.
+ * How a run's method is named everywhere (plan, queue, reader, Results, exports, LaTeX): its name, except a URIAL
+ * run whose prompt is in another language than its items, which says so: "URIAL (en prompt)" on a French dataset,
+ * never plain "urial", so an English-prompt arm can't pass for the French one. The same rule in SQL:
+ * store/methodLabelSql.ts.
  */
 export function methodLabel(method: MethodName, promptLang?: Lang | null, datasetLang?: Lang | null): string {
-  const label = METHOD_LABELS[method];
-  if (method === 'urial' && promptLang && datasetLang && promptLang !== datasetLang) return `${label} (${promptLang} prompt)`;
-  return label;
+  if (method === 'urial' && promptLang && datasetLang && promptLang !== datasetLang) return `URIAL (${promptLang} prompt)`;
+  return method;
 }

@@ -54,7 +54,7 @@ describe('prompt language in run planning', { timeout: 120_000 }, () => {
     const plan = (await api.handle('runs.plan', request)) as { result: RunPlan };
     expect(plan.result.runs.map((r) => r.methodLabel)).toEqual(['URIAL (en prompt)']);
     const shipped = await w.runs.create({ model: STORIES, method: 'urial', dataset: 'fr' });
-    expect(shipped.name).toBe('stories260K · URIAL · fr');
+    expect(shipped.name).toBe('stories260K · urial · fr');
   });
 
   it('records the URIAL reference preset only while the sampler matches it', async () => {

@@ -55,9 +55,9 @@ describe('decidePromptLanguage', () => {
 
 describe('methodLabel', () => {
   it('labels only a URIAL prompt in another language', () => {
-    expect(methodLabel('urial', 'fr', 'fr')).toBe('URIAL');
+    expect(methodLabel('urial', 'fr', 'fr')).toBe('urial');
     expect(methodLabel('urial', 'es', 'fr')).toBe('URIAL (es prompt)');
-    expect(methodLabel('urial-zero', null, 'fr')).toBe('URIAL zero-shot');
+    expect(methodLabel('urial-zero', null, 'fr')).toBe('urial-zero');
     expect(methodLabel('zero-shot', 'en', 'fr')).toBe('zero-shot');
   });
 });

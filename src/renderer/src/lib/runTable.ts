@@ -64,7 +64,7 @@ export function finishMix(run: RunInfo): string {
 function sortValue(run: RunInfo, column: RunColumn): string | number {
   switch (column) {
     case 'model':
-      return run.modelName ?? '';
+      return run.modelName ?? run.name;
     case 'method':
       return run.methodLabel;
     case 'promptLang':
