@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { sha256Hex } from './contentKey';
 import { FORMAT_VERSION, manifestSchema, type Manifest } from './packageSchemas';
+import { InputError } from '../../../shared/errors';
 
 /**
  * The on-disk layout of packages and returned annotation files: gzip over two JSON texts separated by one
@@ -22,7 +23,7 @@ export interface FileLimits {
 export const DEFAULT_LIMITS: FileLimits = { maxFileBytes: 64 * 2 ** 20, maxContentBytes: 512 * 2 ** 20 };
 
 /** A file refused: the message names the file and what is wrong with it. */
-export class PackageFileError extends Error {
+export class PackageFileError extends InputError {
   constructor(readonly file: string, problem: string) {
     super(`${file}: ${problem}`);
     this.name = 'PackageFileError';
