@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Session, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { guardWebContents, isExternalLink } from '../../../src/main/guardWebContents';
-import { lockDownSession } from '../../../src/main/lockDownSession';
+import { guardWebContents, isExternalLink } from '../../../src/main/electronWebContents';
+import { lockDownSession } from '../../../src/main/electronSession';
 
 type OpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 
