@@ -1,6 +1,6 @@
 import type { AnnotationStudy, OpenedPackage, StudyReport } from '../../../shared/api';
 import { api } from '../lib/api';
-import { errorText } from '../lib/errorText';
+import { reportFailure } from '../lib/reportFailure';
 import { annotate } from './annotate.svelte';
 
 /** Paths typed one per line or separated by commas. */
@@ -32,7 +32,7 @@ export class AnnotationPackagesState {
   readonly study: AnnotationStudy | null = $derived(this.studies.find((s) => s.id === this.studyId) ?? null);
 
   async load(): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       this.opened = await api.call('annotationPackages.list', {});
       this.studies = await api.call('annotationPackages.studies', {});
       if (this.studyId) this.report = await api.call('annotationPackages.report', { studyId: this.studyId });
@@ -42,7 +42,7 @@ export class AnnotationPackagesState {
   // ANNOTATOR
 
   async open(path = this.openPath.trim()): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       const pkg = await api.call('annotationPackages.open', { path });
       this.opened = await api.call('annotationPackages.list', {});
       this.message = `Opened ${pkg.studyName} for ${pkg.annotator}: ${pkg.progress.done}/${pkg.progress.total} annotated.`;
@@ -69,7 +69,7 @@ export class AnnotationPackagesState {
   }
 
   async exportTo(packageId: string): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       const r = await api.call('annotationPackages.export', { packageId, out: this.exportPath.trim() });
       this.message = `Wrote ${r.annotations} of ${r.items} annotations to ${r.path}. Send this file back to the study's owner.`;
     });
@@ -78,7 +78,7 @@ export class AnnotationPackagesState {
   // OWNER
 
   async create(runId: number | null): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       const r = await api.call('annotationPackages.create', {
         studyName: this.studyName.trim(),
         selection: runId !== null ? { runIds: [runId] } : {},
@@ -101,7 +101,7 @@ export class AnnotationPackagesState {
   }
 
   async merge(): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       const r = await api.call('annotationPackages.merge', { files: splitList(this.mergePaths) });
       this.message = `Merged ${r.files.map((f) => `${f.annotator}: ${f.written} new, ${f.unchanged} unchanged`).join('; ')}.`;
       this.mergePaths = '';
@@ -114,16 +114,6 @@ export class AnnotationPackagesState {
     this.studyId = studyId;
     this.report = null;
     await this.load();
-  }
-
-  async #try(action: () => Promise<void>): Promise<void> {
-    try {
-      this.error = null;
-      await action();
-    } catch (err) {
-      this.message = null;
-      this.error = errorText(err);
-    }
   }
 }
 

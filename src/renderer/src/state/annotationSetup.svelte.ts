@@ -1,6 +1,6 @@
 import type { CriticalErrorRate, LabelInfo } from '../../../shared/api';
 import { api } from '../lib/api';
-import { errorText } from '../lib/errorText';
+import { reportFailure } from '../lib/reportFailure';
 
 /**
  * The project side of annotation: custom labels, who annotates what (overlap for agreement), and the
@@ -19,14 +19,14 @@ export class AnnotationSetupState {
   error = $state<string | null>(null);
 
   async load(runId: number | null): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       this.labels = await api.call('labels.list', {});
       this.rates = await api.call('annotations.rates', { source: this.ratesSource, runIds: runId !== null ? [runId] : undefined });
     });
   }
 
   async addLabel(): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       const label = await api.call('labels.add', { name: this.newLabel.trim(), definition: this.newDefinition.trim() });
       this.labels = [...this.labels, label];
       this.message = `Added the label "${label.name}".`;
@@ -36,22 +36,12 @@ export class AnnotationSetupState {
   }
 
   async assign(runId: number | null): Promise<void> {
-    await this.#try(async () => {
+    await reportFailure(this, async () => {
       if (runId === null) throw new Error('Choose a run first: assignments are made per run.');
       const annotators = this.annotators.split(',').map((a) => a.trim()).filter(Boolean);
       await api.call('annotations.assign', { runIds: [runId], annotators, overlap: this.overlapPercent / 100, seed: this.seed });
       this.message = `Assigned the run's generations to ${annotators.join(', ')} with ${this.overlapPercent}% overlap.`;
     });
-  }
-
-  async #try(action: () => Promise<void>): Promise<void> {
-    try {
-      this.error = null;
-      await action();
-    } catch (err) {
-      this.message = null;
-      this.error = errorText(err);
-    }
   }
 }
 
